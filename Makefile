@@ -1,0 +1,60 @@
+# Bro: `make run` starts the demo at http://127.0.0.1:8000, `make test` lints and runs the whole suite.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SEED ?= 2026
+PERSONS ?= 3000
+
+.PHONY: run test lint format migrate demo demo-national bench-list install browser clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Bro needs Python 3.11"'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: $(STAMP)
+	@mkdir -p var
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(BIN)/python -m bro.demo --seed $(SEED) --persons $(PERSONS) --if-empty
+
+run: demo
+	@$(BIN)/python -m bro.demo --print-logins
+	@echo "Bro is starting at http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
+	$(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload
+
+browser:
+	@scripts/ensure-chromium.sh
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: lint browser
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest
+
+# National-scale data for benchmarks: a separate SQLite file unless DATABASE_URL says otherwise.
+demo-national: $(STAMP)
+	@mkdir -p var
+	DATABASE_URL=$${DATABASE_URL:-sqlite:///var/national.sqlite3} $(BIN)/python manage.py migrate --noinput
+	DATABASE_URL=$${DATABASE_URL:-sqlite:///var/national.sqlite3} $(BIN)/python -m bro.demo --seed $(SEED) --persons 100000 --reset
+
+bench-list: demo-national
+	DATABASE_URL=$${DATABASE_URL:-sqlite:///var/national.sqlite3} $(BIN)/python benchmarks/bench_person_list.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

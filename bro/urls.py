@@ -1,0 +1,12 @@
+from django.urls import include, path
+
+from bro.api import api
+from bro.core import views as core_views
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", api.urls),
+    path("", include("bro.core.urls")),
+    path("persons/", include("bro.people.urls")),
+]
