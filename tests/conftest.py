@@ -55,14 +55,34 @@ def chain(db) -> Chain:
     K = OrganisationKind
     return Chain(
         directorate=make_org(K.DIRECTORATE, "IMDi"),
-        harstad=make_org(K.MUNICIPALITY, "Harstad kommune", "5503", is_host_municipality=True,
-                         is_settlement_municipality=True),
-        tromso=make_org(K.MUNICIPALITY, "Tromsø kommune", "5501", is_host_municipality=True,
-                        is_settlement_municipality=True),
-        centre_harstad=make_org(K.RECEPTION_CENTRE, "Harstad mottak", "5503", operator_kind=OperatorKind.MUNICIPAL,
-                                centre_type=CentreType.ORDINARY),
-        centre_tromso=make_org(K.RECEPTION_CENTRE, "Tromsø mottak", "5501", operator_kind=OperatorKind.PRIVATE,
-                               centre_type=CentreType.ORDINARY),
+        harstad=make_org(
+            K.MUNICIPALITY,
+            "Harstad kommune",
+            "5503",
+            is_host_municipality=True,
+            is_settlement_municipality=True,
+        ),
+        tromso=make_org(
+            K.MUNICIPALITY,
+            "Tromsø kommune",
+            "5501",
+            is_host_municipality=True,
+            is_settlement_municipality=True,
+        ),
+        centre_harstad=make_org(
+            K.RECEPTION_CENTRE,
+            "Harstad mottak",
+            "5503",
+            operator_kind=OperatorKind.MUNICIPAL,
+            centre_type=CentreType.ORDINARY,
+        ),
+        centre_tromso=make_org(
+            K.RECEPTION_CENTRE,
+            "Tromsø mottak",
+            "5501",
+            operator_kind=OperatorKind.PRIVATE,
+            centre_type=CentreType.ORDINARY,
+        ),
         adult_education=make_org(K.ADULT_EDUCATION, "Harstad voksenopplæring", "5503"),
         nav=make_org(K.NAV_OFFICE, "NAV Harstad", "5503"),
         health=make_org(K.HEALTH_SERVICE, "Harstad helsestasjon", "5503"),
@@ -123,7 +143,10 @@ def arrive(chain, users):
         if centre != chain.centre_harstad:
             staff = services.Actor(make_user(f"staff-{centre.pk.hex[:6]}", centre, Role.RECEPTION_STAFF))
         person = services.register_person(
-            staff, person_input(**overrides), organisation=centre, initial_phase=Phase.ARRIVAL,
+            staff,
+            person_input(**overrides),
+            organisation=centre,
+            initial_phase=Phase.ARRIVAL,
             phase_date=days_ago(400),
         )
         steps = [
@@ -145,7 +168,9 @@ def arrive(chain, users):
                 municipality_actor = services.Actor(
                     users[Role.MUNICIPAL_SETTLEMENT_OFFICER]
                     if settler == chain.harstad
-                    else make_user(f"officer-{settler.pk.hex[:6]}", settler, Role.MUNICIPAL_SETTLEMENT_OFFICER)
+                    else make_user(
+                        f"officer-{settler.pk.hex[:6]}", settler, Role.MUNICIPAL_SETTLEMENT_OFFICER
+                    )
                 )
         assert person.current_phase == phase, f"could not walk to {phase}"
         return person
