@@ -8,7 +8,7 @@ PORT ?= 8000
 SEED ?= 2026
 PERSONS ?= 3000
 
-.PHONY: run test lint format migrate demo demo-national bench-list install browser clean
+.PHONY: run test lint format migrate demo demo-national bench-list install browser clean messages makemessages
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Bro needs Python 3.11"'
@@ -20,7 +20,15 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-migrate: $(STAMP)
+# The bokmål catalogue: the .mo is built from bro/locale/*/LC_MESSAGES/django.po with Babel (no GNU gettext).
+messages: $(STAMP)
+	$(BIN)/python scripts/compile_messages.py
+
+# Re-extract the msgids after changing strings (developers only: needs GNU gettext), then translate and `make messages`.
+makemessages: $(STAMP)
+	cd bro && ../$(BIN)/python ../manage.py makemessages -l nb --ignore 'static/*'
+
+migrate: $(STAMP) messages
 	@mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
 
@@ -43,7 +51,7 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: lint browser
+test: lint browser messages
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
 

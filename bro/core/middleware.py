@@ -1,5 +1,6 @@
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django_otp import user_has_device
 
 from bro.core import policy
@@ -28,7 +29,7 @@ class TwoFactorRequiredMiddleware:
             if request.path.startswith("/api/") and not request.path.startswith("/api/docs"):
                 from django.http import JsonResponse
 
-                return JsonResponse({"detail": "Two-factor verification required."}, status=403)
+                return JsonResponse({"detail": _("Two-factor verification required.")}, status=403)
             if not request.path.startswith(EXEMPT_PREFIXES):
                 return redirect(reverse("core:two_factor"))
         return self.get_response(request)
