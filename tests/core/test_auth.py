@@ -31,6 +31,7 @@ def test_repeated_failed_logins_lock_the_username(client, users, settings):
         assert response.status_code in (200, 429)
     response = client.post("/login/", {"username": "harstad", "password": PASSWORD})
     assert response.status_code == 429
+    assert "Vent 15 minutter" in response.content.decode()  # AXES_COOLOFF_TIME 0.25 h, in bokmål
     assert "_auth_user_id" not in client.session
     assert AuditEntry.objects.filter(action="login_failed", summary="harstad").count() >= limit - 1
     # Another user is not locked out by someone else's failures.

@@ -71,3 +71,11 @@ def page_window(page, size=2):
         result.append(number)
         previous = number
     return result
+
+
+@register.filter
+def minutes(delta) -> int:
+    """Whole minutes in a timedelta, rounded up (for the lockout wait)."""
+    if delta is None:
+        return 0
+    return -(-int(delta.total_seconds()) // 60)
