@@ -92,8 +92,11 @@ def chain(db) -> Chain:
 
 
 def make_user(username: str, organisation: Organisation, role: str) -> User:
-    user = User.objects.create_user(username=username, password=PASSWORD, first_name=username.title())
-    Membership.objects.create(user=user, organisation=organisation, role=role)
+    """A user with one role; asking again for the same username returns the same user."""
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User.objects.create_user(username=username, password=PASSWORD, first_name=username.title())
+    Membership.objects.get_or_create(user=user, organisation=organisation, role=role)
     return user
 
 

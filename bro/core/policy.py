@@ -123,7 +123,11 @@ def access_to_person(user: User, person) -> PersonAccess:
 
 
 def visible_persons(user: User, queryset: QuerySet | None = None, *, current_only: bool = False) -> QuerySet:
-    """Persons ``user`` may read; ``current_only`` keeps those an organisation of theirs is responsible for now."""
+    """Persons ``user`` may read.
+
+    ``current_only`` leaves out the read-only history (persons an organisation of theirs was responsible
+    for before); persons shared with them stay, since they work with them now.
+    """
     from bro.people.models import Person, Responsibility
 
     queryset = Person.objects.all() if queryset is None else queryset
@@ -132,7 +136,7 @@ def visible_persons(user: User, queryset: QuerySet | None = None, *, current_onl
         return queryset.none()
     responsibilities = Responsibility.objects.filter(person=OuterRef("pk"), organisation_id__in=read_orgs)
     if current_only:
-        return queryset.filter(Exists(responsibilities.filter(until__isnull=True)))
+        responsibilities = responsibilities.filter(until__isnull=True)
     shared = _active_shared_access(timezone.localdate()).filter(
         person=OuterRef("pk"), organisation_id__in=read_orgs
     )

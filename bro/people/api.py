@@ -4,7 +4,7 @@ import datetime
 import uuid
 
 from django.core.exceptions import PermissionDenied
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from bro.people import selectors, services
 from bro.people.phases import FinishOutcome, ImmigrantCategory, Phase, Sex
@@ -85,7 +85,8 @@ class PersonIn(Schema):
     address: str = Field("", max_length=300)
 
     def to_input(self) -> services.PersonInput:
-        data = self.dict()
+        # Only the person's own fields: subclasses (RegisterIn) add fields PersonInput does not take.
+        data = self.model_dump(include=set(PersonIn.model_fields))
         data["languages"] = [services.LanguageInput(**lang) for lang in data["languages"]]
         data["sex"] = str(self.sex.value)
         data["immigrant_category"] = str(self.immigrant_category.value)
@@ -166,6 +167,10 @@ def _person_out(person) -> dict:
 
 @router.get("", response=PersonPage, summary="My persons (search, filter by phase, paginated)")
 def list_persons(request, q: str = "", phase: Phase | None = None, history: bool = False, page: int = 1):
+    from bro.core import policy
+
+    if not policy.can_read_persons_at_all(request.user):
+        raise PermissionDenied  # as the page does: roles without case files have no person list
     result = selectors.person_page(
         request.user,
         query=q,
@@ -211,7 +216,7 @@ def register_person(request, payload: RegisterIn):
         phase_date=payload.phase_date,
         unaccompanied_minor=payload.unaccompanied_minor,
     )
-    return 201, _person_out(person)
+    return Status(201, _person_out(person))
 
 
 @router.get("/{person_id}", response=PersonOut, summary="One person with timeline and household")
@@ -248,13 +253,16 @@ def record_transition(request, person_id: uuid.UUID, payload: TransitionIn):
         outcome=payload.outcome.value if payload.outcome else "",
         note=payload.note,
     )
-    return 201, {
-        "id": event.id,
-        "phase": event.phase,
-        "date": event.date,
-        "organisation_id": event.organisation_id,
-        "organisation": event.organisation.name,
-        "outcome": event.outcome,
-        "note": event.note,
-        "recorded_by": request.user.username,
-    }
+    return Status(
+        201,
+        {
+            "id": event.id,
+            "phase": event.phase,
+            "date": event.date,
+            "organisation_id": event.organisation_id,
+            "organisation": event.organisation.name,
+            "outcome": event.outcome,
+            "note": event.note,
+            "recorded_by": request.user.username,
+        },
+    )

@@ -16,7 +16,7 @@ from bro.people.models import HouseholdMember, Person, PhaseEvent
 def person_queryset(
     user: User, *, query: str = "", phase: str = "", include_history: bool = False
 ) -> QuerySet:
-    """Persons the user may see. By default those an organisation of theirs is responsible for now."""
+    """Persons the user may see: by default those their organisations work with now (responsible or shared)."""
     qs = policy.visible_persons(user, current_only=not include_history)
     query = " ".join(query.split())
     if query:

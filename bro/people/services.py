@@ -78,7 +78,8 @@ PERSON_FIELDS = [
 ]
 
 
-def _error(code: str, **params) -> ValidationError:
+def _error(code: str, /, **params) -> ValidationError:
+    # Positional-only: some messages take a ``code`` parameter of their own (the unknown value).
     message = ERRORS[code]
     return ValidationError(message % params if params else message, code=code)
 
@@ -88,7 +89,7 @@ def _clean_person_input(data: PersonInput, *, existing: Person | None = None) ->
     errors: dict[str, list[ValidationError]] = {}
     today = timezone.localdate()
 
-    def add(field_name, code, **params):
+    def add(field_name, code, /, **params):
         errors.setdefault(field_name, []).append(_error(code, **params))
 
     given_name = (data.given_name or "").strip()
@@ -282,7 +283,9 @@ def register_person(
         lived_in_reception=False,
     )
     if error:
-        raise ValidationError({"phase": _error(error.code)})
+        # Named after the inputs (form and API alike) so the message sits on the field to correct.
+        field_name = "phase_date" if error.code.startswith("date_") else "initial_phase"
+        raise ValidationError({field_name: _error(error.code)})
     if initial_phase == Phase.ARRIVAL:
         _check_phase_organisation(Phase.ARRIVAL, organisation)
     person = Person(**values)

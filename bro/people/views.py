@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from bro.core import policy
 from bro.core.forms import apply_errors
@@ -20,6 +20,7 @@ def _actor(request) -> services.Actor:
 
 
 @login_required
+@require_safe
 def person_list(request):
     if not policy.can_read_persons_at_all(request.user):
         raise PermissionDenied
@@ -85,6 +86,7 @@ def person_create(request):
 
 
 @login_required
+@require_safe
 def person_detail(request, person_id: uuid.UUID):
     person, access = selectors.get_person(request.user, person_id)
     own, members = selectors.household_members(person)

@@ -99,6 +99,7 @@ def test_shared_access_gives_read_only_until_it_expires_or_is_revoked(arrive, ch
     )
     shared = policy.access_to_person(teacher, person)
     assert (shared.can_read, shared.can_write, shared.reason) == (True, False, "shared")
+    assert person in policy.visible_persons(teacher, current_only=True)  # "my persons" for the teacher
     grant.valid_until = timezone.localdate() - datetime.timedelta(days=1)
     grant.save()
     assert not policy.access_to_person(teacher, person).can_read
