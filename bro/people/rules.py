@@ -51,6 +51,47 @@ PHASES_NAMING_ORGANISATION = frozenset({RECEPTION, SETTLED})
 # everyone who lives in a centre must first have the settlement interview (ready for settlement).
 DIRECT_SETTLEMENT_CATEGORIES = frozenset({"resettlement_refugee", "family_reunified"})
 
+# Why an organisation is responsible for a person (the values of Responsibility.Reason).
+BECAUSE_OF_PHASE = "phase"
+BECAUSE_HOST_MUNICIPALITY = "host_municipality"
+BECAUSE_SETTLEMENT_ASSIGNMENT = "settlement_assignment"
+
+
+def responsible_organisations(
+    phase: str,
+    organisation,
+    *,
+    is_reception_centre: bool,
+    host_municipality=None,
+    directorates=(),
+) -> dict:
+    """Organisation → reason, for who is responsible for a person during ``phase`` (DOMAIN §1).
+
+    The phase event's organisation always is; the host municipality of the reception centre too while
+    the person lives there (school, health and child welfare for residents, 000:L78–91); and the
+    directorate while the person is ready for settlement, since it assigns the municipality
+    (002:L398; 004:L472).
+    """
+    responsible = {organisation: BECAUSE_OF_PHASE}
+    if phase in RECEPTION_PHASES and is_reception_centre and host_municipality is not None:
+        responsible.setdefault(host_municipality, BECAUSE_HOST_MUNICIPALITY)
+    if phase == READY_FOR_SETTLEMENT:
+        for directorate in directorates:
+            responsible.setdefault(directorate, BECAUSE_SETTLEMENT_ASSIGNMENT)
+    return responsible
+
+
+def responsibility_changes(open_now: dict, wanted: dict) -> tuple[list, list]:
+    """Which open responsibilities end and which start when ``wanted`` replaces ``open_now``.
+
+    Both map organisation → reason; a changed reason ends the old row and starts a new one, so the
+    history says why an organisation had access at each time.
+    """
+    ending = [org for org, reason in open_now.items() if wanted.get(org) != reason]
+    starting = [(org, reason) for org, reason in wanted.items() if open_now.get(org) != reason]
+    return ending, starting
+
+
 # Introduction programme age band, 18–55 (004:L378–380 and the Integration Act).
 ADULT_AGE = 18
 

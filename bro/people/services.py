@@ -193,34 +193,45 @@ def _check_phase_organisation(phase: str, organisation: Organisation) -> None:
 
 
 def _responsible_set(phase: str, organisation: Organisation) -> dict:
-    """Organisation id → reason, for who is responsible during ``phase`` (DOMAIN §1)."""
-    responsible = {organisation.id: Responsibility.Reason.PHASE}
-    if phase in rules.RECEPTION_PHASES and organisation.kind == OrganisationKind.RECEPTION_CENTRE:
-        host = Organisation.objects.filter(
-            kind=OrganisationKind.MUNICIPALITY, municipality_id=organisation.municipality_id, is_active=True
-        ).first()
-        if host is not None and host.id not in responsible:
-            responsible[host.id] = Responsibility.Reason.HOST_MUNICIPALITY
+    """Organisation id → reason during ``phase``: the rule in ``rules.responsible_organisations``."""
+    is_centre = organisation.kind == OrganisationKind.RECEPTION_CENTRE
+    host = None
+    if is_centre and phase in rules.RECEPTION_PHASES:
+        host = (
+            Organisation.objects.filter(
+                kind=OrganisationKind.MUNICIPALITY,
+                municipality_id=organisation.municipality_id,
+                is_active=True,
+            )
+            .values_list("id", flat=True)
+            .first()
+        )
+    directorates = ()
     if phase == Phase.READY_FOR_SETTLEMENT:
-        # The directorate assigns each ready household to a municipality (002:L398; 004:L472).
-        for directorate_id in Organisation.objects.filter(
-            kind=OrganisationKind.DIRECTORATE, is_active=True
-        ).values_list("id", flat=True):
-            responsible.setdefault(directorate_id, Responsibility.Reason.SETTLEMENT_ASSIGNMENT)
-    return responsible
+        directorates = list(
+            Organisation.objects.filter(kind=OrganisationKind.DIRECTORATE, is_active=True).values_list(
+                "id", flat=True
+            )
+        )
+    return rules.responsible_organisations(
+        phase,
+        organisation.id,
+        is_reception_centre=is_centre,
+        host_municipality=host,
+        directorates=directorates,
+    )
 
 
 def _move_responsibility(person: Person, phase: str, organisation: Organisation, on: datetime.date) -> None:
-    wanted = _responsible_set(phase, organisation)
     open_rows = {r.organisation_id: r for r in person.responsibilities.filter(until__isnull=True)}
-    for org_id, row in open_rows.items():
-        if org_id not in wanted or wanted[org_id] != row.reason:
-            row.until = on
-            row.save(update_fields=["until"])
-    for org_id, reason in wanted.items():
-        row = open_rows.get(org_id)
-        if row is None or row.reason != reason:
-            Responsibility.objects.create(person=person, organisation_id=org_id, reason=reason, since=on)
+    ending, starting = rules.responsibility_changes(
+        {org_id: row.reason for org_id, row in open_rows.items()}, _responsible_set(phase, organisation)
+    )
+    for org_id in ending:
+        open_rows[org_id].until = on
+        open_rows[org_id].save(update_fields=["until"])
+    for org_id, reason in starting:
+        Responsibility.objects.create(person=person, organisation_id=org_id, reason=reason, since=on)
 
 
 def _add_event(

@@ -159,3 +159,37 @@ def test_birth_dates_in_the_future_or_over_120_years_ago_are_refused():
 def test_age_counts_whole_years():
     assert rules.age_on(datetime.date(2008, 11, 22), TODAY) == 17
     assert rules.age_on(datetime.date(2008, 11, 21), TODAY) == 18
+
+
+def test_the_centre_and_its_host_municipality_are_responsible_while_the_person_lives_there():
+    """000:L78–91: the host municipality gives residents school, health and child welfare."""
+    assert rules.responsible_organisations(
+        "reception", "centre", is_reception_centre=True, host_municipality="host", directorates=["imdi"]
+    ) == {"centre": "phase", "host": "host_municipality"}
+
+
+def test_the_directorate_joins_while_the_person_is_ready_for_settlement():
+    """002:L398; 004:L472: IMDi assigns the settlement municipality."""
+    assert rules.responsible_organisations(
+        "ready_for_settlement",
+        "centre",
+        is_reception_centre=True,
+        host_municipality="host",
+        directorates=["imdi"],
+    ) == {"centre": "phase", "host": "host_municipality", "imdi": "settlement_assignment"}
+
+
+def test_after_settlement_only_the_settlement_municipality_is_responsible():
+    assert rules.responsible_organisations(
+        "settled", "harstad", is_reception_centre=False, host_municipality="host", directorates=["imdi"]
+    ) == {"harstad": "phase"}
+
+
+def test_responsibility_changes_end_what_no_longer_applies_and_start_what_is_new():
+    ending, starting = rules.responsibility_changes(
+        {"centre": "phase", "host": "host_municipality", "imdi": "settlement_assignment"},
+        {"harstad": "phase", "host": "phase"},
+    )
+    assert sorted(ending) == ["centre", "host", "imdi"]  # host stays involved, but for a new reason
+    assert sorted(starting) == [("harstad", "phase"), ("host", "phase")]
+    assert rules.responsibility_changes({"a": "phase"}, {"a": "phase"}) == ([], [])
