@@ -21,6 +21,20 @@ from bro.people.phases import Phase
 
 PASSWORD = "correct-horse-battery-staple"
 
+# Counts that tests report (access-matrix cases, pages checked by axe), printed after the run.
+_SUMMARY_LINES: list[str] = []
+
+
+@pytest.fixture(scope="session")
+def report_line():
+    """Call with a line of text to have it printed in pytest's closing summary."""
+    return _SUMMARY_LINES.append
+
+
+def pytest_terminal_summary(terminalreporter):
+    for line in _SUMMARY_LINES:
+        terminalreporter.write_line(line)
+
 
 @pytest.fixture(autouse=True)
 def _fast_hashing(settings):

@@ -23,7 +23,6 @@ import datetime
 import json
 import logging
 import re
-import sys
 import uuid
 from dataclasses import dataclass, field
 
@@ -676,7 +675,7 @@ def _run_anonymous_cases(rec: Recorder, subjects: list[Subject]) -> None:
     )
 
 
-def test_every_role_gets_exactly_the_access_the_rules_give(chain, users, extra_users, subjects):
+def test_every_role_gets_exactly_the_access_the_rules_give(chain, users, extra_users, subjects, report_line):
     rec = Recorder()
     principals = _principals(users, extra_users)
     assert {p.user.memberships.first().role for p in principals} >= set(Role.values), "a role is missing"
@@ -688,7 +687,7 @@ def test_every_role_gets_exactly_the_access_the_rules_give(chain, users, extra_u
         for subject in subjects:
             _run_person_cases(rec, principal, client, subject)
 
-    print(f"access matrix: {rec.count} cases", file=sys.__stderr__)
+    report_line(f"access matrix: {rec.count} cases")
     untested = {e.key for e in ENDPOINTS} - rec.exercised
     assert not untested, f"endpoints in the matrix without cases: {sorted(untested)}"
     assert not rec.failures, f"{len(rec.failures)} of {rec.count} cases failed:\n" + "\n".join(rec.failures)

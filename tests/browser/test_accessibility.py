@@ -15,9 +15,7 @@ checked after the summary line.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import sys
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -83,16 +81,13 @@ class AxeTally:
 
 
 @pytest.fixture(scope="module")
-def tally(request):
+def tally(report_line):
     result = AxeTally()
     yield result
     line = f"axe: {len(result.pages)} pages checked, {len(result.violations)} violations"
     if os.environ.get("BRO_AXE_LIST"):
         line += "".join(f"\n  {who:30} {label:45} {url}" for who, label, url in result.pages)
-    # Past pytest's output capture, so the count shows on every run, passing or not.
-    capture = request.config.pluginmanager.getplugin("capturemanager")
-    with capture.global_and_fixture_disabled() if capture else contextlib.nullcontext():
-        print(line, file=sys.__stderr__, flush=True)
+    report_line(line)
 
 
 class Crawler:
