@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import random
 
-from stdnum.no import fodselsnummer
+from bro.people.rules import complete_identity_number
 
 
 def _individual_ranges(year: int) -> list[tuple[int, int]]:
@@ -22,7 +22,7 @@ def identity_number(
 ) -> str | None:
     """A fødselsnummer (or a D-number: day + 40) for ``birth_date`` that is not in ``used``.
 
-    The ninth digit is odd for men and even for women. Both check digits come from python-stdnum,
+    The ninth digit is odd for men and even for women. Both check digits come from python-stdnum (via the rules),
     so the number passes ``stdnum.no.fodselsnummer.validate``. ``None`` if no free number was found.
     """
     day = birth_date.day + (40 if d_number else 0)
@@ -35,15 +35,8 @@ def identity_number(
             individual = individual + 1 if individual < high else individual - 1
         elif sex == "female" and individual % 2 == 1:
             individual = individual - 1 if individual > low else individual + 1
-        digits = f"{base}{individual:03d}"
-        first = fodselsnummer.calc_check_digit1(digits)
-        if len(first) != 1:
-            continue
-        second = fodselsnummer.calc_check_digit2(digits + first)
-        if len(second) != 1:
-            continue
-        number = digits + first + second
-        if number not in used:
+        number = complete_identity_number(f"{base}{individual:03d}")
+        if number is not None and number not in used:
             used.add(number)
             return number
     return None

@@ -163,6 +163,18 @@ def identity_number_kind(number: str) -> str:
     return "d_number" if int(compact[0]) >= 4 else "fodselsnummer"
 
 
+def complete_identity_number(first_nine: str) -> str | None:
+    """Append both check digits to birth date + individual number, or ``None`` when a check digit
+    would be 10 (no valid number exists for that individual number)."""
+    first = fodselsnummer.calc_check_digit1(first_nine)
+    if len(first) != 1:
+        return None
+    second = fodselsnummer.calc_check_digit2(first_nine + first)
+    if len(second) != 1:
+        return None
+    return first_nine + first + second
+
+
 DUF_PATTERN = re.compile(r"^\d{12}$")
 
 

@@ -7,6 +7,8 @@ import itertools
 
 from stdnum.no import fodselsnummer
 
+from bro.people.rules import complete_identity_number
+
 _counter = itertools.count(100)
 _issued: set[str] = set()
 
@@ -24,15 +26,8 @@ def identity_number(birth_date: datetime.date, *, d_number: bool = False) -> str
     start = next(_counter)
     for offset in range(len(individuals)):
         individual = individuals[(start + offset) % len(individuals)]
-        base = f"{head}{individual:03d}"
-        k1 = fodselsnummer.calc_check_digit1(base)
-        if len(k1) != 1:
-            continue
-        k2 = fodselsnummer.calc_check_digit2(base + k1)
-        if len(k2) != 1:
-            continue
-        number = base + k1 + k2
-        if number in _issued:
+        number = complete_identity_number(f"{head}{individual:03d}")
+        if number is None or number in _issued:
             continue
         assert fodselsnummer.is_valid(number)
         _issued.add(number)
