@@ -267,6 +267,8 @@ def test_the_audit_log_page_shows_the_entries(client, users, logged_activity):
     body = client.get("/admin/audit/", {"person": str(settled.id), "action": "read"}).content.decode()
     assert str(settled.id) in body
     assert "harstad" in body
+    # Object types and access reasons are shown in words, in bokmål by default, not as code tokens.
+    assert "people.person" not in body and "ansvarlig nå" in body
 
 
 @pytest.mark.parametrize("role", [r for r in Role.values if r != Role.ADMINISTRATOR])

@@ -1,7 +1,9 @@
 """Template helpers for Designsystemet markup and the Bro pages."""
 
 from django import forms, template
+from django.apps import apps
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 register = template.Library()
 
@@ -79,3 +81,25 @@ def minutes(delta) -> int:
     if delta is None:
         return 0
     return -(-int(delta.total_seconds()) // 60)
+
+
+@register.filter
+def object_label(object_type: str) -> str:
+    """'people.person' → the model's name in the user's language."""
+    try:
+        return str(apps.get_model(object_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return object_type
+
+
+ACCESS_REASONS = {
+    "responsible": gettext_lazy("responsible now"),
+    "history": gettext_lazy("responsible before"),
+    "shared": gettext_lazy("shared access"),
+}
+
+
+@register.filter
+def audit_summary(summary: str) -> str:
+    """Reads store why access was given as a token; show it in words."""
+    return str(ACCESS_REASONS.get(summary, summary))
