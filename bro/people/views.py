@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
 from bro.core import policy
@@ -46,6 +47,7 @@ def person_list(request):
     return render(request, template, context)
 
 
+@sensitive_post_parameters("national_identity_number")
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_create(request):
@@ -122,6 +124,7 @@ def person_detail(request, person_id: uuid.UUID):
     )
 
 
+@sensitive_post_parameters("national_identity_number")
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_edit(request, person_id: uuid.UUID):
