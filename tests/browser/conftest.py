@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 from bro.core.roles import Role
 from bro.people import services
@@ -128,6 +129,9 @@ def _restore_reference_data(django_db_setup, django_db_blocker):
     yield
     with django_db_blocker.unblock():
         _load_reference_data()
+        # The connection used here belongs to Playwright's event-loop context; close it, or PostgreSQL
+        # refuses to drop the test database at the end ("being accessed by other users").
+        connections.close_all()
 
 
 @pytest.fixture
