@@ -80,11 +80,13 @@ def main() -> None:
             page = selectors.person_page(user, page=1)
             list(page.object_list)
 
-        def detail(user=user):
-            first = selectors.person_queryset(user).first()
+        first = selectors.person_queryset(user).first()
+
+        def detail(user=user, first=first):
             if first is not None:
-                selectors.get_person(user, first.id)
-                selectors.timeline(first)
+                person, _access = selectors.get_person(user, first.id)
+                selectors.timeline(person)
+                selectors.household_members(person)
 
         visible = selectors.person_queryset(user).count()
         list_stats = summary(timed(scoped))
