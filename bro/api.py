@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.errors import ValidationError as RequestValidationError
 from ninja.security import django_auth
 
 from bro.core.api import router as core_router
@@ -32,6 +33,21 @@ def validation_error(request, exc: ValidationError):
     else:
         errors = [{"field": None, "message": m} for m in exc.messages]
     return api.create_response(request, {"detail": errors}, status=422)
+
+
+@api.exception_handler(RequestValidationError)
+def request_validation_error(request, exc: RequestValidationError):
+    """Input the spec refuses (a wrong type, a missing field) gets the same answer as the rules' refusals."""
+    errors = [{"field": _field_name(error["loc"]), "message": error["msg"]} for error in exc.errors]
+    return api.create_response(request, {"detail": errors}, status=422)
+
+
+def _field_name(location) -> str | None:
+    # ("body", "payload", "languages", 0, "language") -> "languages.0.language"; ("query", "page") -> "page"
+    source, *path = location
+    if source == "body":
+        path = path[1:]  # the handler's parameter name
+    return ".".join(str(part) for part in path) or None
 
 
 @api.exception_handler(PermissionDenied)

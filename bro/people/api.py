@@ -6,6 +6,7 @@ import uuid
 from django.core.exceptions import PermissionDenied
 from ninja import Field, Router, Schema, Status
 
+from bro.core.api import IsoDate, Text, error_responses
 from bro.people import selectors, services
 from bro.people.phases import FinishOutcome, ImmigrantCategory, Phase, Sex
 
@@ -13,7 +14,7 @@ router = Router(tags=["persons"])
 
 
 class LanguageSchema(Schema):
-    language: str = Field(..., description="ISO 639 code, e.g. ar, ti, prs")
+    language: Text = Field(..., description="ISO 639 code, e.g. ar, ti, prs")
     is_preferred: bool = False
     needs_interpreter: bool = False
 
@@ -70,19 +71,19 @@ class PersonOut(Schema):
 
 
 class PersonIn(Schema):
-    given_name: str = Field(..., max_length=150)
-    family_name: str = Field(..., max_length=150)
-    birth_date: datetime.date
+    given_name: Text = Field(..., max_length=150)
+    family_name: Text = Field(..., max_length=150)
+    birth_date: IsoDate
     birth_date_is_estimated: bool = False
     sex: Sex
     immigrant_category: ImmigrantCategory
-    nationalities: list[str] = Field(default_factory=list, max_length=10)
+    nationalities: list[Text] = Field(default_factory=list, max_length=10)
     languages: list[LanguageSchema] = Field(default_factory=list, max_length=20)
-    national_identity_number: str = Field("", max_length=13)
-    duf_number: str = Field("", max_length=14)
-    phone: str = Field("", max_length=32)
-    email: str = Field("", max_length=254)
-    address: str = Field("", max_length=300)
+    national_identity_number: Text = Field("", max_length=13)
+    duf_number: Text = Field("", max_length=14)
+    phone: Text = Field("", max_length=32)
+    email: Text = Field("", max_length=254)
+    address: Text = Field("", max_length=300)
 
     def to_input(self) -> services.PersonInput:
         # Only the person's own fields: subclasses (RegisterIn) add fields PersonInput does not take.
@@ -96,17 +97,17 @@ class PersonIn(Schema):
 class RegisterIn(PersonIn):
     organisation_id: uuid.UUID = Field(..., description="One of your organisations that registers the person")
     initial_phase: Phase = Phase.ARRIVAL
-    phase_date: datetime.date
+    phase_date: IsoDate
     unaccompanied_minor: bool = False
 
 
 class TransitionIn(Schema):
     phase: Phase
-    date: datetime.date
+    date: IsoDate
     reception_centre_id: uuid.UUID | None = Field(None, description="When moving into a reception centre")
-    municipality_number: str = Field("", max_length=4, description="When settled: the municipality number")
+    municipality_number: Text = Field("", max_length=4, description="When settled: the municipality number")
     outcome: FinishOutcome | None = None
-    note: str = Field("", max_length=500)
+    note: Text = Field("", max_length=500)
 
 
 class PersonPage(Schema):
@@ -165,8 +166,12 @@ def _person_out(person) -> dict:
     }
 
 
-@router.get("", response=PersonPage, summary="My persons (search, filter by phase, paginated)")
-def list_persons(request, q: str = "", phase: Phase | None = None, history: bool = False, page: int = 1):
+@router.get(
+    "",
+    response={200: PersonPage, **error_responses(401, 403, 422)},
+    summary="My persons (search, filter by phase, paginated)",
+)
+def list_persons(request, q: Text = "", phase: Phase | None = None, history: bool = False, page: int = 1):
     from bro.core import policy
 
     if not policy.can_read_persons_at_all(request.user):
@@ -200,7 +205,9 @@ def list_persons(request, q: str = "", phase: Phase | None = None, history: bool
     }
 
 
-@router.post("", response={201: PersonOut}, summary="Register a person")
+@router.post(
+    "", response={201: PersonOut, **error_responses(400, 401, 403, 422)}, summary="Register a person"
+)
 def register_person(request, payload: RegisterIn):
     from bro.core import policy
 
@@ -219,13 +226,21 @@ def register_person(request, payload: RegisterIn):
     return Status(201, _person_out(person))
 
 
-@router.get("/{person_id}", response=PersonOut, summary="One person with timeline and household")
+@router.get(
+    "/{person_id}",
+    response={200: PersonOut, **error_responses(401, 403, 404, 422)},
+    summary="One person with timeline and household",
+)
 def get_person(request, person_id: uuid.UUID):
     person, _access = selectors.get_person(request.user, person_id, channel="api")
     return _person_out(person)
 
 
-@router.put("/{person_id}", response=PersonOut, summary="Change a person's details")
+@router.put(
+    "/{person_id}",
+    response={200: PersonOut, **error_responses(400, 401, 403, 404, 422)},
+    summary="Change a person's details",
+)
 def update_person(request, person_id: uuid.UUID, payload: PersonIn):
     person, access = selectors.get_person(request.user, person_id, channel="api")
     if not access.can_write:
@@ -234,7 +249,11 @@ def update_person(request, person_id: uuid.UUID, payload: PersonIn):
     return _person_out(person)
 
 
-@router.post("/{person_id}/transitions", response={201: PhaseEventOut}, summary="Record a phase transition")
+@router.post(
+    "/{person_id}/transitions",
+    response={201: PhaseEventOut, **error_responses(400, 401, 403, 404, 422)},
+    summary="Record a phase transition",
+)
 def record_transition(request, person_id: uuid.UUID, payload: TransitionIn):
     person, access = selectors.get_person(request.user, person_id, channel="api")
     if not access.can_write:
