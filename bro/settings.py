@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "bro.core",
     "django_countries",
     "bro.people",
+    "bro.reception",
+    "bro.settlement",
+    "bro.settlement.housing",
 ]
 
 MIDDLEWARE = [
@@ -166,3 +169,8 @@ COUNTRIES_OVERRIDE = {"XS": _("Stateless")}
 # Lockout is per username (see docs/decisions/0003-login-lockout-per-username.md): locking by IP
 # address would lock out a whole municipal office behind one NAT address.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# Apps add their own main-menu entries (``items(request) -> [(url, label)]``, only what the user may use)
+# and their own demo data (``build(seed, today, log)`` and ``reset(log)``), in this order.
+BRO_MENU_MODULES = ["bro.reception.menu", "bro.settlement.menu", "bro.settlement.housing.menu"]
+BRO_DEMO_EXTENSIONS = ["bro.reception.demo", "bro.settlement.demo", "bro.settlement.housing.demo"]

@@ -9,4 +9,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("", include("bro.core.urls")),
     path("persons/", include("bro.people.urls")),
+    path("reception/", include("bro.reception.urls")),
+    path("settlement/", include("bro.settlement.urls")),
+    path("housing/", include("bro.settlement.housing.urls")),
 ]

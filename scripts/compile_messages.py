@@ -1,4 +1,4 @@
-"""Compile every bro/locale/*/LC_MESSAGES/django.po to django.mo with Babel.
+"""Compile every bro/locale/*/LC_MESSAGES/django.po (and each app's bro/<app>/locale/...) to django.mo with Babel.
 
 Django's ``compilemessages`` needs GNU gettext (``msgfmt``); a fresh machine has only the venv, so
 ``make messages`` runs this instead. The ``.mo`` files are built, not committed (see .gitignore).
@@ -25,8 +25,15 @@ ROOT = Path(__file__).resolve().parent.parent
 LOCALE_DIR = ROOT / "bro" / "locale"
 
 
-def catalogues(locale_dir: Path = LOCALE_DIR) -> list[Path]:
-    return sorted(locale_dir.glob("*/LC_MESSAGES/django.po"))
+def catalogues(locale_dir: Path | None = None) -> list[Path]:
+    """The project catalogue (bro/locale) and each app's own (bro/<app>/locale), or those under ``locale_dir``."""
+    if locale_dir is not None:
+        return sorted(locale_dir.glob("*/LC_MESSAGES/django.po"))
+    return sorted(
+        path
+        for path in (ROOT / "bro").rglob("django.po")
+        if path.parent.name == "LC_MESSAGES" and path.parent.parent.parent.name == "locale"
+    )
 
 
 def read_catalogue(po_path: Path) -> Catalog:
@@ -68,12 +75,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--check", action="store_true", help="write nothing; fail if a .mo is missing or stale"
     )
-    parser.add_argument("--locale-dir", type=Path, default=LOCALE_DIR, help=argparse.SUPPRESS)
+    parser.add_argument("--locale-dir", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     paths = catalogues(args.locale_dir)
     if not paths:
-        print(f"no catalogues under {args.locale_dir}", file=sys.stderr)
+        print(f"no catalogues under {args.locale_dir or ROOT / 'bro'}", file=sys.stderr)
         return 1
     failed = False
     for po_path in paths:

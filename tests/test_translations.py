@@ -25,7 +25,6 @@ from bro.people.messages import ERRORS
 ROOT = Path(__file__).resolve().parent.parent
 BRO = ROOT / "bro"
 PO = BRO / "locale" / "nb" / "LC_MESSAGES" / "django.po"
-MO = PO.with_suffix(".mo")
 
 # The keywords makemessages passes to xgettext, on top of xgettext's own (_, gettext, ngettext, …).
 KEYWORDS = {
@@ -50,9 +49,19 @@ def _load_compile_script():
 compile_messages = _load_compile_script()
 
 
+NB_CATALOGUES = [path for path in compile_messages.catalogues() if path.parent.parent.name == "nb"]
+
+
 @pytest.fixture(scope="module")
 def catalog():
-    return compile_messages.read_catalogue(PO)
+    """Every nb catalogue — the project's and each app's own — as one."""
+    merged = compile_messages.read_catalogue(PO)
+    for path in NB_CATALOGUES:
+        if path != PO:
+            for message in compile_messages.read_catalogue(path):
+                if message.id:
+                    merged[message.id] = message
+    return merged
 
 
 def _source_files():
@@ -83,7 +92,8 @@ def _extracted_msgids():
 
 def test_the_nb_catalogue_has_no_untranslated_fuzzy_or_broken_entries(catalog):
     assert len(catalog) > 100
-    assert compile_messages.problems(catalog) == []
+    for path in NB_CATALOGUES:
+        assert compile_messages.problems(compile_messages.read_catalogue(path)) == [], path
 
 
 def test_every_string_marked_in_the_code_is_in_the_catalogue_and_translated(catalog):
@@ -104,12 +114,14 @@ def _entries(catalog) -> dict:
     return {(m.context, plain(m.id)): plain(m.string) for m in catalog if m.id}
 
 
-def test_the_compiled_catalogue_is_built_from_the_current_po(catalog):
-    assert MO.exists(), "run `make messages` (scripts/compile_messages.py)"
+def test_the_compiled_catalogues_are_built_from_the_current_po():
     assert compile_messages.main(["--check"]) == 0
-    with MO.open("rb") as handle:
-        compiled = read_mo(handle)
-    assert _entries(compiled) == _entries(catalog)
+    for path in NB_CATALOGUES:
+        mo = path.with_suffix(".mo")
+        assert mo.exists(), "run `make messages` (scripts/compile_messages.py)"
+        with mo.open("rb") as handle:
+            compiled = read_mo(handle)
+        assert _entries(compiled) == _entries(compile_messages.read_catalogue(path)), path
 
 
 def test_the_compile_script_refuses_fuzzy_and_untranslated_entries(tmp_path):

@@ -1,3 +1,6 @@
+import importlib
+
+from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +16,8 @@ def navigation(request):
             items.append((reverse("people:person_list"), _("My persons")))
             if policy.registering_organisations(user):
                 items.append((reverse("people:person_create"), _("Register person")))
+        for module in settings.BRO_MENU_MODULES:
+            items.extend(importlib.import_module(module).items(request))
         if policy.can_administer(user):
             items.append((reverse("core:organisation_list"), _("Organisations")))
             items.append((reverse("core:user_list"), _("Users")))

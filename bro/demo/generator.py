@@ -24,6 +24,7 @@ from __future__ import annotations
 import bisect
 import contextlib
 import datetime
+import importlib
 import random
 import time
 import uuid
@@ -1157,6 +1158,9 @@ def build(
             )
             log(f"  wrote {min(start + CHUNK_HOUSEHOLDS, len(plans))}/{len(plans)} households")
 
+        for extension in _extensions():
+            extension.build(seed=seed, today=today, log=log)
+
     return _summary(seed, today, plans, book, finisher, totals, time.perf_counter() - started)
 
 
@@ -1181,7 +1185,16 @@ def _summary(seed, today, plans, book, finisher, totals, seconds) -> BuildResult
     )
 
 
-# --- reset and the login table ------------------------------------------------------------------
+# --- extensions, reset and the login table ------------------------------------------------------
+
+
+def _extensions() -> list:
+    """Each app's demo module (``settings.BRO_DEMO_EXTENSIONS``), built after persons and households.
+
+    A module has ``build(seed, today, log)`` — deterministic from the seed, reading the persons and
+    organisations built here — and ``reset(log)``, which deletes what its ``build`` wrote.
+    """
+    return [importlib.import_module(name) for name in settings.BRO_DEMO_EXTENSIONS]
 
 
 @transaction.atomic
@@ -1192,6 +1205,8 @@ def reset(log: Callable[[str], None] | None = None) -> dict[str, int]:
     entries stay (their user/organisation links are emptied by the models' SET_NULL).
     """
     log = log or (lambda message: None)
+    for extension in reversed(_extensions()):
+        extension.reset(log=log)
     demo_orgs = Organisation.objects.filter(demo_ids())
     counts = {"persons": Person.objects.filter(demo_ids()).delete()[1].get("people.Person", 0)}
     pointing = (

@@ -1,0 +1,1 @@
+"""Reception and host municipalities: data and the invariants the database can enforce."""

@@ -1,0 +1,5 @@
+"""Settlement API: the same services, selectors and policy as the pages."""
+
+from ninja import Router
+
+router = Router(tags=["settlement"])

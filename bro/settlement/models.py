@@ -1,0 +1,1 @@
+"""Settlement: data and the invariants the database can enforce."""
