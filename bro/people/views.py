@@ -1,5 +1,7 @@
+import importlib
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -120,6 +122,11 @@ def person_detail(request, person_id: uuid.UUID):
             "transition_form": TransitionForm(current_phase=person.current_phase)
             if access.can_write
             else None,
+            "related_links": [
+                link
+                for module in settings.BRO_PERSON_LINK_MODULES
+                for link in importlib.import_module(module).person_links(request, person, access)
+            ],
         },
     )
 
