@@ -4,7 +4,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from bro.core import policy
+from bro.core import notifications, policy
 
 
 def navigation(request):
@@ -22,6 +22,9 @@ def navigation(request):
             items.append((reverse("core:organisation_list"), _("Organisations")))
             items.append((reverse("core:user_list"), _("Users")))
             items.append((reverse("core:audit_log"), _("Audit log")))
+        unread = notifications.unread_count(user)
+        label = _("Notifications (%(count)s unread)") % {"count": unread} if unread else _("Notifications")
+        items.append((reverse("core:notifications"), label))
         items.append((reverse("core:home"), _("My account")))
     path = request.path
     return {

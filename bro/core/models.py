@@ -183,3 +183,34 @@ class AuditEntry(models.Model):
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
         indexes = [models.Index(fields=["user", "at"]), models.Index(fields=["object_type", "object_id"])]
+
+
+class Notification(models.Model):
+    """A message to one user, through one of their organisations.
+
+    Stores the facts (``kind`` and ``params``: numbers, dates, names), not the sentence, so that the
+    text is rendered in the reader's language when it is shown: ``kind`` "app.name" is rendered by
+    the template ``app/notifications/name.html`` with ``params``.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
+    )
+    kind = models.CharField(_("kind"), max_length=64)
+    params = models.JSONField(_("details"), default=dict, blank=True)
+    link = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    @property
+    def template_name(self) -> str:
+        app, _sep, name = self.kind.partition(".")
+        return f"{app}/notifications/{name}.html"

@@ -18,4 +18,5 @@ urlpatterns = [
     path("admin/users/<uuid:user_id>/active/", views.user_set_active, name="user_set_active"),
     path("admin/memberships/<int:membership_id>/remove/", views.membership_remove, name="membership_remove"),
     path("admin/audit/", views.audit_log, name="audit_log"),
+    path("notifications/", views.notification_list, name="notifications"),
 ]

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,7 +16,7 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from bro.core import policy, selectors, services
+from bro.core import notifications, policy, selectors, services
 from bro.core.forms import (
     AuditSearchForm,
     MembershipForm,
@@ -281,3 +282,20 @@ def audit_log(request):
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "core/audit_log.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_list(request):
+    """The user's own notifications; POST marks them all as read."""
+    if request.method == "POST":
+        marked = notifications.mark_all_read(request.user)
+        if marked:
+            messages.success(request, _("The notifications were marked as read."))
+        return redirect("core:notifications")
+    page = Paginator(notifications.notifications_for(request.user), 25).get_page(request.GET.get("page", 1))
+    return render(
+        request,
+        "core/notifications.html",
+        {"page": page, "unread": notifications.unread_count(request.user)},
+    )
