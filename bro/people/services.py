@@ -377,6 +377,41 @@ def record_transition(
 ) -> PhaseEvent:
     """Move a person one step along the chain; responsibility follows the new phase."""
     access = _require_write(actor, person)
+    return _transition(
+        actor,
+        person,
+        acting_org=access.organisation,
+        phase=phase,
+        on=on,
+        organisation=organisation,
+        outcome=outcome,
+        note=note,
+    )
+
+
+@transaction.atomic
+def record_settlement_of_accepted_proposal(
+    actor: Actor, person: Person, *, on: datetime.date, municipality: Organisation, note: str = ""
+) -> PhaseEvent:
+    """Record SETTLED in ``municipality`` for a person whose settlement proposal it has accepted.
+
+    Only ``bro.settlement.services.settle`` calls this, after checking that the actor is a settlement
+    officer of ``municipality`` and that the municipality accepted IMDi's proposal for the person's
+    household. That municipality is not yet responsible (it becomes so by this very step), so
+    ``record_transition``'s write check would refuse it; every chain rule still applies.
+    """
+    return _transition(
+        actor,
+        person,
+        acting_org=municipality,
+        phase=Phase.SETTLED,
+        on=on,
+        organisation=municipality,
+        note=note,
+    )
+
+
+def _transition(actor, person, *, acting_org, phase, on, organisation, outcome="", note="") -> PhaseEvent:
     person = Person.objects.select_for_update().get(pk=person.pk)
     last = person.phase_events.order_by("-date", "-recorded_at").first()
     lived_in_reception = person.phase_events.filter(phase=Phase.RECEPTION).exists()
@@ -416,11 +451,11 @@ def record_transition(
         organisation=organisation,
         outcome=outcome,
         note=note,
-        acting_org=access.organisation,
+        acting_org=acting_org,
     )
     audit.record(
         user=actor.user,
-        organisation=access.organisation,
+        organisation=acting_org,
         action=AuditAction.TRANSITION,
         obj=event,
         person_id=person.id,

@@ -59,8 +59,11 @@ def chromium_path() -> str:
     )
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """One Chromium per test module. Playwright's sync API allows one running instance per thread, and
+    other folders import this fixture (pytest then makes a copy per module): module scope lets each copy
+    close before the next one starts."""
     from playwright.sync_api import sync_playwright
 
     executable = chromium_path()

@@ -14,8 +14,8 @@ from bro.core.municipalities import municipality_by_number
 from bro.core.roles import OrganisationKind
 from bro.settlement.housing.models import SelfSettlementTerms, TargetGroup
 from tests.browser.conftest import (  # noqa: F401 - fixtures used by name
-    CHROMIUM_ARGS,
     _restore_reference_data,
+    browser,
     chromium_path,
     new_context,
     reference_data,
@@ -24,20 +24,6 @@ from tests.browser.test_accessibility import AXE_OPTIONS, OVERFLOW_SCRIPT
 from tests.conftest import days_ago
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Module-scoped, unlike tests/browser's: Playwright's sync API allows one running instance per
-    thread, and a session-scoped copy here would collide with other apps' copies in the same run."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        try:
-            yield instance
-        finally:
-            instance.close()
 
 
 MUNICIPALITIES = {
