@@ -102,6 +102,9 @@ def household_housing_writer(user: User, persons) -> Organisation | None:
     allowed = {o.id: o for o in housing_municipalities(user)}
     if not persons or not allowed:
         return None
+    accepted_by = _municipality_that_accepted(persons, allowed)
+    if accepted_by is not None:
+        return accepted_by
     chosen = None
     for person in persons:
         access = policy.access_to_person(user, person)
@@ -111,3 +114,29 @@ def household_housing_writer(user: User, persons) -> Organisation | None:
             return None
         chosen = access.organisation
     return chosen
+
+
+def _municipality_that_accepted(persons, allowed: dict) -> Organisation | None:
+    """A municipality that has accepted the household's settlement proposal finds its housing before
+    the settlement date, while it still only reads the household through the proposal's shared access.
+    """
+    from bro.people.models import HouseholdMember
+    from bro.settlement.models import ProposalStatus, SettlementProposal
+
+    person_ids = {p.id for p in persons}
+    households = set(
+        HouseholdMember.objects.filter(person_id__in=person_ids).values_list("household_id", flat=True)
+    )
+    if len(households) > 1:
+        return None
+    unit = households.pop() if households else (next(iter(person_ids)) if len(person_ids) == 1 else None)
+    if unit is None:
+        return None
+    proposal = (
+        SettlementProposal.objects.filter(
+            unit=unit, status=ProposalStatus.ACCEPTED, municipality_id__in=allowed
+        )
+        .only("municipality_id")
+        .first()
+    )
+    return allowed[proposal.municipality_id] if proposal is not None else None
