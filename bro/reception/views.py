@@ -8,8 +8,9 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from bro.core import charts
 from bro.core.forms import apply_errors
-from bro.reception import charts, permissions, selectors, services
+from bro.reception import permissions, selectors, services
 from bro.reception.forms import CentreCapacityForm, OccupancyChangeForm, ServiceCapacityForm, TrainingWeekForm
 from bro.reception.models import AGE_GROUP_LABELS, Service
 

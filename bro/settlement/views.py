@@ -11,11 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from bro.core import charts
 from bro.core.forms import apply_errors
 from bro.core.models import Municipality
 from bro.people import selectors as people_selectors
 from bro.people import services as people_services
-from bro.settlement import charts, permissions, selectors, services
+from bro.settlement import permissions, selectors, services
 from bro.settlement.forms import (
     AnswerForm,
     DecisionForm,
