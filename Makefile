@@ -35,8 +35,8 @@ migrate: $(STAMP) messages
 demo: migrate
 	$(BIN)/python -m bro.demo --seed $(SEED) --persons $(PERSONS) --if-empty
 
+# The demo command prints the demo logins, whether it builds the data or finds it there already.
 run: demo
-	@$(BIN)/python -m bro.demo --print-logins
 	@echo "Bro is starting at http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload
 

@@ -44,6 +44,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.if_empty and not args.reset and Person.objects.exists():
         print("Persons exist already; leaving the database as it is (--if-empty).")
+        print()
+        print(generator.login_table())
         return 0
     if args.reset or args.if_empty:
         # With no persons left, leftover demo organisations or users would only block the build.
