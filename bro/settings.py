@@ -175,4 +175,4 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 BRO_MENU_MODULES = ["bro.reception.menu", "bro.settlement.menu", "bro.settlement.housing.menu"]
 BRO_DEMO_EXTENSIONS = ["bro.reception.demo", "bro.settlement.demo", "bro.settlement.housing.demo"]
 # Apps that add links on a person's page (``person_links(request, person, access) -> [(url, label)]``).
-BRO_PERSON_LINK_MODULES = ["bro.settlement.links"]
+BRO_PERSON_LINK_MODULES = ["bro.reception.links", "bro.settlement.links"]
