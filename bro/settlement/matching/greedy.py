@@ -1,0 +1,51 @@
+"""First come, first served: today's practice as a baseline for the benchmark.
+
+Households are taken longest wait first (input order breaks ties); each goes to the feasible
+municipality with the best score that still has room. Approved self-settlements are placed first, as
+in the exact solver.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from bro.settlement.matching.problem import Instance, feasibility_mask, place_self_settlements
+from bro.settlement.matching.result import MatchingResult, explain_unassigned, objective_of
+
+
+def solve_greedy(instance: Instance) -> MatchingResult:
+    started = time.perf_counter()
+    mask = feasibility_mask(instance)
+    placed, left_out = place_self_settlements(instance, mask)
+    persons_left = instance.capacity_persons.copy()
+    minors_left = instance.capacity_minors.copy()
+    for i, j in placed.items():
+        persons_left[j] -= instance.sizes[i]
+        minors_left[j] -= instance.minors[i]
+    scores = instance.score_matrix
+    order = sorted(range(len(instance.households)), key=lambda i: (-instance.households[i].days_waited, i))
+    for i in order:
+        if instance.households[i].fixed_municipality or not mask[i].any():
+            continue
+        room = mask[i] & (persons_left >= instance.sizes[i]) & (minors_left >= instance.minors[i])
+        candidates = np.flatnonzero(room)
+        if not len(candidates):
+            continue
+        j = int(candidates[np.argmax(scores[i, candidates])])
+        placed[i] = j
+        persons_left[j] -= instance.sizes[i]
+        minors_left[j] -= instance.minors[i]
+    unassigned, binding = explain_unassigned(instance, mask, placed, left_out, stopped_early=False)
+    return MatchingResult(
+        method="greedy-fcfs",
+        status="heuristic",
+        objective=objective_of(instance, placed),
+        time_s=time.perf_counter() - started,
+        assignments={
+            instance.households[i].id: instance.municipalities[j].id for i, j in sorted(placed.items())
+        },
+        unassigned=unassigned,
+        binding_constraints=binding,
+    )
