@@ -21,7 +21,7 @@ def main(argv: list[str] | None = None) -> int:
     solve_command = commands.add_parser("solve", help="solve an instance file (docs/matching-format.md)")
     solve_command.add_argument("instance", type=Path)
     solve_command.add_argument("--out", type=Path, help="write the result as JSON here (default: stdout)")
-    solve_command.add_argument("--method", choices=["milp", "greedy"], default="milp")
+    solve_command.add_argument("--method", choices=["bro", "milp", "greedy"], default="bro")
     solve_command.add_argument("--time-limit", type=float, default=60.0, help="seconds for the MILP")
     args = parser.parse_args(argv)
 
@@ -31,7 +31,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {args.instance}: {error}", file=sys.stderr)
         return 2
     result = (
-        solve_greedy(instance) if args.method == "greedy" else solve(instance, time_limit=args.time_limit)
+        solve_greedy(instance)
+        if args.method == "greedy"
+        else solve(instance, method=args.method, time_limit=args.time_limit)
     )
     text = json.dumps(result.as_dict(), indent=2, ensure_ascii=False)
     if args.out:

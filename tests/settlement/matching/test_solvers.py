@@ -22,6 +22,7 @@ from bro.settlement.matching import (
     violations,
 )
 from bro.settlement.matching.problem import feasibility_mask, place_self_settlements
+from bro.settlement.matching.synthetic import synthetic_instance
 
 NEEDS = ["wheelchair", "health", "upper_secondary"]
 MUNICIPALITY_IDS = ["m0", "m1", "m2"]
@@ -111,7 +112,12 @@ SMALL = settings(max_examples=150, deadline=None, suppress_health_check=[HealthC
 @SMALL
 @given(instances())
 def test_every_solver_respects_every_hard_constraint_and_accounts_for_every_household(instance):
-    for result in (solve(instance, time_limit=10), solve_greedy(instance)):
+    results = (
+        solve(instance, time_limit=10),
+        solve(instance, method="milp", time_limit=10),
+        solve_greedy(instance),
+    )
+    for result in results:
         assert violations(instance, result.assignments) == []
         accounts_for_everyone(instance, result)
 
@@ -119,12 +125,22 @@ def test_every_solver_respects_every_hard_constraint_and_accounts_for_every_hous
 @SMALL
 @given(instances())
 def test_milp_matches_brute_force_optimum_and_greedy_never_beats_it(instance):
-    exact = solve(instance, time_limit=10, mip_rel_gap=0)
+    optimum = brute_force_optimum(instance)
+    exact = solve(instance, method="milp", time_limit=10, mip_rel_gap=0)
     assert exact.status == "optimal"
-    assert abs(exact.objective - brute_force_optimum(instance)) < 1e-6
+    assert abs(exact.objective - optimum) < 1e-6
     assert exact.lp_bound >= exact.objective - 1e-6
     assert exact.gap_pct >= 0
     assert solve_greedy(instance).objective <= exact.objective + 1e-6
+    fast = solve(instance, time_limit=10, mip_rel_gap=0)
+    # The default method is within 0.1 % of the optimum, or says it is not optimal and reports a gap to
+    # the full LP bound that is at least its true shortfall.
+    assert fast.lp_bound == exact.lp_bound
+    assert fast.objective <= optimum + 1e-6
+    if fast.objective < optimum - 1e-3 * abs(optimum) - 1e-9:
+        assert fast.status != "optimal"
+        assert fast.lp_bound >= optimum - 1e-6
+    assert fast.gap_pct >= 0
 
 
 def minor(index, days=0):
@@ -222,3 +238,24 @@ def test_the_milp_keeps_households_whole_and_beats_first_come_first_served():
     assert exact.assignments == {"early": "fair", "family": "good"}
     assert exact.objective > greedy.objective
     assert exact.gap_pct < 0.1
+
+
+def test_the_default_method_on_a_synthetic_national_sample_is_valid_and_bounded_by_the_full_lp():
+    instance = synthetic_instance(400, 60, seed=3)
+    fast = solve(instance, time_limit=10)
+    exact = solve(instance, method="milp", time_limit=10)
+    for result in (fast, exact):
+        assert violations(instance, result.assignments) == []
+        accounts_for_everyone(instance, result)
+    assert fast.method == "bro-lp-prune"
+    assert fast.lp_bound == exact.lp_bound  # the bound always comes from the unpruned LP
+    assert fast.lp_bound >= fast.objective
+    assert fast.objective >= solve_greedy(instance).objective
+    assert fast.gap_pct < 2.0
+
+
+def test_unknown_method_is_refused():
+    import pytest
+
+    with pytest.raises(ValueError, match="unknown method"):
+        solve(synthetic_instance(20, 5), method="simplex")
