@@ -72,6 +72,22 @@ def _centre_context(request, centre, **extra):
     }
 
 
+def _form_page(request, form, save, *, done: tuple, context: dict):
+    """The reception form pages: on a valid POST, ``save(data)`` writes through a service and returns the
+    success message; a service's ValidationError lands on the form (400), nothing saved."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            message = save(form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, message)
+            return redirect(*done)
+    return render(
+        request, "reception/form_page.html", {"form": form, **context}, status=400 if form.errors else 200
+    )
+
+
 @login_required
 @require_safe
 def centre_detail(request, centre_id: uuid.UUID):
@@ -85,33 +101,24 @@ def centre_capacity(request, centre_id: uuid.UUID):
     centre = _visible_centre(request, centre_id)
     if not permissions.can_manage_centre(request.user, centre):
         raise PermissionDenied
-    form = CentreCapacityForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.record_centre_capacity(
-                _actor(request),
-                centre,
-                valid_from=data["valid_from"],
-                places=data["places"],
-                note=data["note"],
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The capacity was recorded."))
-            return redirect("reception:centre_detail", centre_id=centre.id)
-    return render(
+
+    def save(data):
+        services.record_centre_capacity(
+            _actor(request), centre, valid_from=data["valid_from"], places=data["places"], note=data["note"]
+        )
+        return _("The capacity was recorded.")
+
+    return _form_page(
         request,
-        "reception/form_page.html",
-        {
-            "form": form,
+        CentreCapacityForm(request.POST or None),
+        save,
+        done=("reception:centre_detail", centre.id),
+        context={
             "centre": centre,
             "title": _("Record capacity"),
             "submit": _("Record capacity"),
             "back": ("reception:centre_detail", centre.id),
         },
-        status=400 if form.errors else 200,
     )
 
 
@@ -122,42 +129,33 @@ def centre_change(request, centre_id: uuid.UUID):
     if not permissions.can_manage_centre(request.user, centre):
         raise PermissionDenied
     form = OccupancyChangeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.record_occupancy_change(
-                _actor(request),
-                centre,
-                kind=data["kind"],
-                effective_date=data["effective_date"],
-                counts=form.counts(),
-                note=data["note"],
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            host = services.host_municipality_of(centre)
-            if host is not None:
-                messages.success(
-                    request,
-                    _("The change was recorded and %(municipality)s was notified.")
-                    % {"municipality": host.name},
-                )
-            else:
-                messages.success(request, _("The change was recorded."))
-            return redirect("reception:centre_detail", centre_id=centre.id)
-    return render(
+
+    def save(data):
+        services.record_occupancy_change(
+            _actor(request),
+            centre,
+            kind=data["kind"],
+            effective_date=data["effective_date"],
+            counts=form.counts(),
+            note=data["note"],
+        )
+        host = services.host_municipality_of(centre)
+        if host is None:
+            return _("The change was recorded.")
+        return _("The change was recorded and %(municipality)s was notified.") % {"municipality": host.name}
+
+    return _form_page(
         request,
-        "reception/form_page.html",
-        {
-            "form": form,
+        form,
+        save,
+        done=("reception:centre_detail", centre.id),
+        context={
             "centre": centre,
             "title": _("Announce a change in occupancy"),
             "intro": _("The host municipality's staff are notified with the numbers by age group."),
             "submit": _("Record and notify"),
             "back": ("reception:centre_detail", centre.id),
         },
-        status=400 if form.errors else 200,
     )
 
 
@@ -211,35 +209,30 @@ def host_service(request, municipality_id: uuid.UUID):
     host = _visible_host(request, municipality_id)
     if not permissions.can_manage_host(request.user, host):
         raise PermissionDenied
-    form = ServiceCapacityForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.record_service_capacity(
-                _actor(request),
-                host,
-                service=data["service"],
-                capacity=data["capacity"],
-                valid_from=data["valid_from"],
-                note=data["note"],
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The service capacity was recorded."))
-            return redirect("reception:host_detail", municipality_id=host.id)
-    return render(
+
+    def save(data):
+        services.record_service_capacity(
+            _actor(request),
+            host,
+            service=data["service"],
+            capacity=data["capacity"],
+            valid_from=data["valid_from"],
+            note=data["note"],
+        )
+        return _("The service capacity was recorded.")
+
+    return _form_page(
         request,
-        "reception/form_page.html",
-        {
-            "form": form,
+        ServiceCapacityForm(request.POST or None),
+        save,
+        done=("reception:host_detail", host.id),
+        context={
             "host": host,
             "title": _("Record service capacity"),
             "intro": _("How many residents of the reception centres the municipality can serve."),
             "submit": _("Record capacity"),
             "back": ("reception:host_detail", host.id),
         },
-        status=400 if form.errors else 200,
     )
 
 
