@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "bro.reception",
     "bro.settlement",
     "bro.settlement.housing",
+    "bro.settlement.outcomes",
 ]
 
 MIDDLEWARE = [
@@ -173,6 +174,11 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 # Apps add their own main-menu entries (``items(request) -> [(url, label)]``, only what the user may use)
 # and their own demo data (``build(seed, today, log)`` and ``reset(log)``), in this order.
 BRO_MENU_MODULES = ["bro.reception.menu", "bro.settlement.menu", "bro.settlement.housing.menu"]
-BRO_DEMO_EXTENSIONS = ["bro.reception.demo", "bro.settlement.demo", "bro.settlement.housing.demo"]
+BRO_DEMO_EXTENSIONS = [
+    "bro.reception.demo",
+    "bro.settlement.demo",
+    "bro.settlement.housing.demo",
+    "bro.settlement.outcomes.demo",
+]
 # Apps that add links on a person's page (``person_links(request, person, access) -> [(url, label)]``).
 BRO_PERSON_LINK_MODULES = ["bro.reception.links", "bro.settlement.links"]
