@@ -182,3 +182,5 @@ BRO_DEMO_EXTENSIONS = [
 ]
 # Apps that add links on a person's page (``person_links(request, person, access) -> [(url, label)]``).
 BRO_PERSON_LINK_MODULES = ["bro.reception.links", "bro.settlement.links"]
+# How background jobs run (bro/core/jobs.py): "thread" (default, no extra server), "worker" or "eager".
+BRO_JOBS_RUNNER = os.environ.get("BRO_JOBS_RUNNER", "thread")

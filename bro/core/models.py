@@ -214,3 +214,59 @@ class Notification(models.Model):
     def template_name(self) -> str:
         app, _sep, name = self.kind.partition(".")
         return f"{app}/notifications/{name}.html"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class Job(models.Model):
+    """Long work (a matching run, retraining a model, an import) that must not block a request.
+
+    ``target`` is the dotted path of a function ``target(job, **params) -> dict``; it reports progress
+    through ``bro.core.jobs.progress`` and returns a JSON-able result, whose optional ``url`` is where the
+    user goes when it is done. Results and messages hold no identity numbers: they are shown on a page
+    that anyone in the starting organisation may open.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("kind"), max_length=64)
+    target = models.CharField(max_length=200)
+    params = models.JSONField(default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=8, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    message = models.CharField(_("message"), max_length=300, blank=True)
+    result = models.JSONField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(_("started"), auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    @property
+    def percent(self) -> int:
+        if self.status == JobStatus.DONE:
+            return 100
+        if not self.progress_total:
+            return 0
+        return min(100, round(100 * self.progress_done / self.progress_total))
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+    @property
+    def result_url(self) -> str:
+        return (self.result or {}).get("url", "") if self.status == JobStatus.DONE else ""

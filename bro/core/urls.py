@@ -19,4 +19,6 @@ urlpatterns = [
     path("admin/memberships/<int:membership_id>/remove/", views.membership_remove, name="membership_remove"),
     path("admin/audit/", views.audit_log, name="audit_log"),
     path("notifications/", views.notification_list, name="notifications"),
+    path("jobs/<uuid:job_id>/", views.job_detail, name="job"),
+    path("jobs/<uuid:job_id>/progress/", views.job_progress, name="job_progress"),
 ]

@@ -16,7 +16,7 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from bro.core import notifications, policy, selectors, services
+from bro.core import jobs, notifications, policy, selectors, services
 from bro.core.forms import (
     AuditSearchForm,
     MembershipForm,
@@ -299,3 +299,31 @@ def notification_list(request):
         "core/notifications.html",
         {"page": page, "unread": notifications.unread_count(request.user)},
     )
+
+
+def _job_or_404(request, job_id):
+    job = jobs.get_for_user(request.user, job_id)
+    if job is None:
+        raise Http404
+    return job
+
+
+@login_required
+def job_detail(request, job_id):
+    """A background job's progress; the page polls ``job_progress`` and moves on to the result when done."""
+    job = _job_or_404(request, job_id)
+    if job.result_url and request.GET.get("stay") != "1":
+        return redirect(job.result_url)
+    return render(request, "core/job.html", {"job": job, "interrupted": jobs.is_interrupted(job)})
+
+
+@login_required
+def job_progress(request, job_id):
+    """The progress fragment (htmx); when the job is done, htmx is told to go to its result."""
+    job = _job_or_404(request, job_id)
+    response = render(
+        request, "core/job_progress.html", {"job": job, "interrupted": jobs.is_interrupted(job)}
+    )
+    if job.result_url:
+        response["HX-Redirect"] = job.result_url
+    return response
