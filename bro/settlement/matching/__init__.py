@@ -4,8 +4,17 @@ No Django here: households and municipalities come in as plain data, assignments
 (runs as jobs, proposals, the outcome model) builds on top of this package.
 """
 
+from bro.settlement.matching.explain import explain_household
 from bro.settlement.matching.greedy import solve_greedy
-from bro.settlement.matching.problem import Household, Instance, Municipality, Unassigned, feasible_pairs
+from bro.settlement.matching.problem import (
+    Household,
+    Instance,
+    Municipality,
+    Unassigned,
+    feasibility_mask,
+    feasible_pairs,
+    rooms_needed,
+)
 from bro.settlement.matching.result import MatchingResult, violations
 from bro.settlement.matching.solve import solve
 
@@ -15,7 +24,10 @@ __all__ = [
     "MatchingResult",
     "Municipality",
     "Unassigned",
+    "explain_household",
+    "feasibility_mask",
     "feasible_pairs",
+    "rooms_needed",
     "solve",
     "solve_greedy",
     "violations",

@@ -11,7 +11,14 @@ import time
 
 import numpy as np
 
-from bro.settlement.matching.problem import Instance, feasibility_mask, place_self_settlements
+from bro.settlement.matching.problem import (
+    Instance,
+    feasibility_mask,
+    housing_fits,
+    housing_left,
+    place_self_settlements,
+    room_level,
+)
 from bro.settlement.matching.result import MatchingResult, explain_unassigned, objective_of
 
 
@@ -24,12 +31,14 @@ def solve_greedy(instance: Instance) -> MatchingResult:
     for i, j in placed.items():
         persons_left[j] -= instance.sizes[i]
         minors_left[j] -= instance.minors[i]
+    units_left = housing_left(instance, placed)
     scores = instance.score_matrix
     order = sorted(range(len(instance.households)), key=lambda i: (-instance.households[i].days_waited, i))
     for i in order:
         if instance.households[i].fixed_municipality or not mask[i].any():
             continue
         room = mask[i] & (persons_left >= instance.sizes[i]) & (minors_left >= instance.minors[i])
+        room &= housing_fits(instance, i, units_left)
         candidates = np.flatnonzero(room)
         if not len(candidates):
             continue
@@ -37,6 +46,8 @@ def solve_greedy(instance: Instance) -> MatchingResult:
         placed[i] = j
         persons_left[j] -= instance.sizes[i]
         minors_left[j] -= instance.minors[i]
+        if len(instance.room_levels):
+            units_left[: room_level(instance, i) + 1, j] -= 1
     unassigned, binding = explain_unassigned(instance, mask, placed, left_out, stopped_early=False)
     return MatchingResult(
         method="greedy-fcfs",

@@ -5,14 +5,40 @@ remaining capacity in persons, and unaccompanied minors only within its separate
 (zero when the council said no); a household's needs must all be among the municipality's services; a
 family or network tie limits the household to that municipality, and so does an approved agreed
 self-settlement, which is moreover placed before anyone else (it is agreed, not proposed).
+
+Optionally a municipality offers housing units by number of bedrooms (``housing_units``); a household
+the municipality settles then needs one unit with at least ``rooms_needed(size)`` bedrooms. Households in
+an approved self-settlement find their own housing and use none of these units.
 """
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
+from pathlib import Path
 
 import numpy as np
+
+HOUSING_NORMS = Path(__file__).resolve().parents[1] / "housing" / "rates" / "housing_norms.csv"
+
+
+@cache
+def _housing_norm() -> tuple[int, int]:
+    """(persons per bedroom, persons a studio takes) from the housing norm in force (latest row)."""
+    with HOUSING_NORMS.open(encoding="utf-8") as handle:
+        latest = max(csv.DictReader(handle), key=lambda row: row["valid_from"])
+    return int(latest["persons_per_bedroom"]), int(latest["studio_persons"])
+
+
+def rooms_needed(size: int) -> int:
+    """Bedrooms a household of ``size`` persons needs (0 = a studio will do).
+
+    The norm is the housing app's (bro/settlement/housing/rates/housing_norms.csv, decision 0009): at
+    most two persons per bedroom, and a studio takes two.
+    """
+    per_bedroom, studio = _housing_norm()
+    return 0 if size <= studio else -(-size // per_bedroom)
 
 
 @dataclass(frozen=True)
@@ -47,10 +73,22 @@ class Municipality:
     capacity_persons: int
     capacity_minors: int = 0
     services: frozenset[str] = frozenset()
+    #: Housing units available, by number of bedrooms (0 = studio); ``None`` = no housing constraint.
+    housing_units: dict[int, int] | None = field(default=None, hash=False)
 
     def __post_init__(self):
         if self.capacity_persons < 0 or self.capacity_minors < 0:
             raise ValueError(f"municipality {self.id}: capacities must not be negative")
+        if self.housing_units is not None:
+            for rooms, units in self.housing_units.items():
+                if not isinstance(rooms, int) or not isinstance(units, int) or rooms < 0 or units < 0:
+                    raise ValueError(f"municipality {self.id}: housing units must map rooms ≥ 0 to units ≥ 0")
+
+    def units_with_at_least(self, rooms: int) -> int | None:
+        """Units with at least ``rooms`` bedrooms, or ``None`` when housing is not limited here."""
+        if self.housing_units is None:
+            return None
+        return sum(units for r, units in self.housing_units.items() if r >= rooms)
 
 
 @dataclass(frozen=True)
@@ -118,6 +156,36 @@ class Instance:
         return np.array([h.size if h.unaccompanied_minor else 0 for h in self.households], dtype=np.int64)
 
     @cached_property
+    def rooms(self) -> np.ndarray:
+        """Bedrooms each household needs (``rooms_needed``)."""
+        return np.array([rooms_needed(h.size) for h in self.households], dtype=np.int64)
+
+    @cached_property
+    def fixed(self) -> np.ndarray:
+        """Households in an approved self-settlement (they bring their own housing)."""
+        return np.array([bool(h.fixed_municipality) for h in self.households], dtype=bool)
+
+    @cached_property
+    def room_levels(self) -> np.ndarray:
+        """The distinct bedroom needs among households that may use a municipality's units."""
+        return np.unique(self.rooms[~self.fixed]) if len(self.households) else np.zeros(0, dtype=np.int64)
+
+    @cached_property
+    def units_at_least(self) -> np.ndarray:
+        """Units with at least ``room_levels[r]`` bedrooms in municipality j (huge where unlimited)."""
+        levels = self.room_levels
+        out = np.full((len(levels), len(self.municipalities)), np.iinfo(np.int64).max // 4, dtype=np.int64)
+        for j, municipality in enumerate(self.municipalities):
+            if municipality.housing_units is not None:
+                for r, level in enumerate(levels.tolist()):
+                    out[r, j] = municipality.units_with_at_least(level)
+        return out
+
+    @cached_property
+    def has_housing_limit(self) -> np.ndarray:
+        return np.array([m.housing_units is not None for m in self.municipalities], dtype=bool)
+
+    @cached_property
     def capacity_persons(self) -> np.ndarray:
         return np.array([m.capacity_persons for m in self.municipalities], dtype=np.int64)
 
@@ -130,8 +198,8 @@ class Instance:
 class Unassigned:
     """A household the run leaves unplaced, with the constraint that keeps it out.
 
-    ``constraint`` is one of ``capacity_minors``, ``capacity_persons``, ``needs``, ``tie``,
-    ``self_settlement``, ``objective`` (placing it adds nothing) or ``time_limit``.
+    ``constraint`` is one of ``capacity_minors``, ``capacity_persons``, ``housing_units``, ``needs``,
+    ``tie``, ``self_settlement``, ``objective`` (placing it adds nothing) or ``time_limit``.
     """
 
     household_id: str
@@ -161,6 +229,7 @@ def feasibility_mask(instance: Instance) -> np.ndarray:
     mask &= instance.sizes[:, None] <= instance.capacity_persons[None, :]
     is_minor = instance.minors > 0
     mask[is_minor] &= instance.minors[is_minor, None] <= instance.capacity_minors[None, :]
+    mask &= housing_mask(instance)
     for i, household in enumerate(instance.households):
         tie, fixed = household.tie_municipality, household.fixed_municipality
         if tie and fixed and tie != fixed:
@@ -173,6 +242,18 @@ def feasibility_mask(instance: Instance) -> np.ndarray:
             mask[i] = False
             if j is not None:
                 mask[i, j] = keep
+    return mask
+
+
+def housing_mask(instance: Instance) -> np.ndarray:
+    """Households × municipalities: is there any housing unit big enough (self-settlements always yes)?"""
+    mask = np.ones((len(instance.households), len(instance.municipalities)), dtype=bool)
+    if not instance.has_housing_limit.any() or not len(instance.room_levels):
+        return mask
+    level = np.searchsorted(instance.room_levels, instance.rooms)
+    level = np.minimum(level, len(instance.room_levels) - 1)
+    mask = instance.units_at_least[level] > 0
+    mask[instance.fixed] = True
     return mask
 
 
@@ -223,6 +304,16 @@ def why_never_feasible(instance: Instance, i: int) -> Unassigned:
                 f"{household.size} place(s) for minors",
             )
         with_services = accepting
+    with_room = [m for m in with_services if m.capacity_persons >= household.size]
+    if with_room and not household.fixed_municipality:
+        rooms = rooms_needed(household.size)
+        if all(m.units_with_at_least(rooms) == 0 for m in with_room):
+            return Unassigned(
+                household.id,
+                "housing_units",
+                f"housing: no municipality meeting its needs with room for {household.size} persons has a "
+                f"unit with at least {rooms} bedroom(s)",
+            )
     return Unassigned(
         household.id,
         "capacity_persons",
@@ -258,3 +349,24 @@ def place_self_settlements(instance: Instance, mask: np.ndarray) -> tuple[dict[i
                 )
             )
     return placed, left_out
+
+
+def room_level(instance: Instance, i: int) -> int:
+    """Index into ``instance.room_levels`` of household i's bedroom need."""
+    return int(np.searchsorted(instance.room_levels, instance.rooms[i]))
+
+
+def housing_left(instance: Instance, placed: dict[int, int]) -> np.ndarray:
+    """Units with at least ``room_levels[r]`` bedrooms still free in municipality j after ``placed``."""
+    left = instance.units_at_least.copy()
+    for i, j in placed.items():
+        if not instance.fixed[i] and len(instance.room_levels):
+            left[: room_level(instance, i) + 1, j] -= 1
+    return left
+
+
+def housing_fits(instance: Instance, i: int, left: np.ndarray) -> np.ndarray:
+    """Per municipality: would household i still find a unit, given the free units ``left``?"""
+    if instance.fixed[i] or not len(instance.room_levels):
+        return np.ones(len(instance.municipalities), dtype=bool)
+    return left[: room_level(instance, i) + 1].min(axis=0) >= 1

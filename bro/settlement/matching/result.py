@@ -7,7 +7,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from bro.settlement.matching.problem import Instance, Unassigned, feasibility_mask, why_never_feasible
+from bro.settlement.matching.problem import (
+    Instance,
+    Unassigned,
+    feasibility_mask,
+    housing_fits,
+    housing_left,
+    rooms_needed,
+    why_never_feasible,
+)
 
 
 @dataclass
@@ -76,6 +84,25 @@ def violations(instance: Instance, assignments: dict[str, str]) -> list[str]:
         placed_in = assignments.get(household.id)
         if household.fixed_municipality and placed_in and placed_in != household.fixed_municipality:
             problems.append(f"{household.id}: self-settlement not respected")
+    # Housing units: for every r, households needing at least r bedrooms <= units with at least r bedrooms
+    # (self-settled households bring their own housing).
+    for municipality in instance.municipalities:
+        if municipality.housing_units is None:
+            continue
+        needs = sorted(
+            rooms_needed(instance.households[instance.household_index[h]].size)
+            for h, m in assignments.items()
+            if m == municipality.id
+            and h in instance.household_index
+            and not instance.households[instance.household_index[h]].fixed_municipality
+        )
+        for k, rooms in enumerate(needs):
+            if len(needs) - k > municipality.units_with_at_least(rooms):
+                problems.append(
+                    f"{municipality.id}: {len(needs) - k} households need at least {rooms} bedroom(s), "
+                    f"{municipality.units_with_at_least(rooms)} such units"
+                )
+                break
     return problems
 
 
@@ -92,6 +119,7 @@ def explain_unassigned(
     for i, j in placed.items():
         persons_left[j] -= instance.sizes[i]
         minors_left[j] -= instance.minors[i]
+    units_left = housing_left(instance, placed)
     known = {u.household_id for u in already}
     unassigned = list(already)
     for i, household in enumerate(instance.households):
@@ -103,7 +131,8 @@ def explain_unassigned(
         candidates = np.flatnonzero(mask[i])
         no_minor_room = candidates[instance.minors[i] > minors_left[candidates]]
         no_person_room = candidates[instance.sizes[i] > persons_left[candidates]]
-        blocked = set(no_minor_room.tolist()) | set(no_person_room.tolist())
+        no_unit = candidates[~housing_fits(instance, i, units_left)[candidates]]
+        blocked = set(no_minor_room.tolist()) | set(no_person_room.tolist()) | set(no_unit.tolist())
         if len(blocked) < len(candidates):
             constraint = "time_limit" if stopped_early else "objective"
             detail = (
@@ -122,11 +151,23 @@ def explain_unassigned(
             detail = (
                 f"person capacity is used up in every municipality that could take it ({len(candidates)})"
             )
-        else:
-            constraint = "capacity_minors"
+        elif len(no_unit) == len(candidates):
+            constraint = "housing_units"
             detail = (
-                f"capacity for unaccompanied minors is used up in {len(no_minor_room)} and person "
-                f"capacity in {len(no_person_room)} of the municipalities that could take it"
+                f"no free housing unit with at least {int(instance.rooms[i])} bedroom(s) is left in any "
+                f"municipality that could take it ({len(candidates)})"
+            )
+        else:
+            counts = {
+                "capacity_minors": len(no_minor_room),
+                "capacity_persons": len(no_person_room),
+                "housing_units": len(no_unit),
+            }
+            constraint = max(counts, key=lambda c: (counts[c], c == "capacity_minors"))
+            detail = (
+                f"of the {len(candidates)} municipalities that could take it, capacity for unaccompanied "
+                f"minors is used up in {len(no_minor_room)}, person capacity in {len(no_person_room)} and "
+                f"suitable housing units in {len(no_unit)}"
             )
         unassigned.append(Unassigned(household.id, constraint, detail))
     return unassigned, summarise_binding(instance, unassigned)
@@ -144,6 +185,7 @@ def summarise_binding(instance: Instance, unassigned: list[Unassigned]) -> list[
     names = {
         "capacity_minors": "capacity for unaccompanied minors",
         "capacity_persons": "person capacity",
+        "housing_units": "housing units by number of bedrooms",
         "needs": "needs not met",
         "tie": "family or network tie",
         "self_settlement": "approved self-settlement",
