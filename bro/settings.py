@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "bro.settlement",
     "bro.settlement.housing",
     "bro.settlement.outcomes",
+    "bro.settlement.matchingruns",
 ]
 
 MIDDLEWARE = [
@@ -173,7 +174,13 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # Apps add their own main-menu entries (``items(request) -> [(url, label)]``, only what the user may use)
 # and their own demo data (``build(seed, today, log)`` and ``reset(log)``), in this order.
-BRO_MENU_MODULES = ["bro.reception.menu", "bro.settlement.menu", "bro.settlement.housing.menu"]
+BRO_MENU_MODULES = [
+    "bro.reception.menu",
+    "bro.settlement.menu",
+    "bro.settlement.matchingruns.menu",
+    "bro.settlement.housing.menu",
+    "bro.settlement.outcomes.menu",
+]
 BRO_DEMO_EXTENSIONS = [
     "bro.reception.demo",
     "bro.settlement.demo",
@@ -181,6 +188,6 @@ BRO_DEMO_EXTENSIONS = [
     "bro.settlement.outcomes.demo",
 ]
 # Apps that add links on a person's page (``person_links(request, person, access) -> [(url, label)]``).
-BRO_PERSON_LINK_MODULES = ["bro.reception.links", "bro.settlement.links"]
+BRO_PERSON_LINK_MODULES = ["bro.reception.links", "bro.settlement.links", "bro.settlement.outcomes.links"]
 # How background jobs run (bro/core/jobs.py): "thread" (default, no extra server), "worker" or "eager".
 BRO_JOBS_RUNNER = os.environ.get("BRO_JOBS_RUNNER", "thread")

@@ -12,4 +12,6 @@ urlpatterns = [
     path("reception/", include("bro.reception.urls")),
     path("settlement/", include("bro.settlement.urls")),
     path("housing/", include("bro.settlement.housing.urls")),
+    path("settlement/outcomes/", include("bro.settlement.outcomes.urls")),
+    path("settlement/matching/", include("bro.settlement.matchingruns.urls")),
 ]

@@ -76,6 +76,15 @@ def page_window(page, size=2):
 
 
 @register.filter
+def get_item(mapping, key):
+    """``mapping[key]`` in a template, or None when it is missing."""
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None
+
+
+@register.filter
 def minutes(delta) -> int:
     """Whole minutes in a timedelta, rounded up (for the lockout wait)."""
     if delta is None:

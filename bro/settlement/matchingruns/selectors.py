@@ -1,0 +1,57 @@
+"""Reading matching runs: only national settlement officers, every person shown logged."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from bro.core import audit
+from bro.core.models import AuditAction, Municipality, User
+from bro.settlement import permissions
+from bro.settlement.matchingruns.models import MatchingProposal, MatchingRun
+
+
+def _require(user: User):
+    organisation = permissions.national_officer_organisation(user)
+    if organisation is None:
+        raise PermissionDenied
+    return organisation
+
+
+def runs(user: User):
+    _require(user)
+    return MatchingRun.objects.select_related("job", "started_by")
+
+
+def get_run(user: User, run_id) -> MatchingRun:
+    _require(user)
+    run = MatchingRun.objects.select_related("job", "started_by").filter(pk=run_id).first()
+    if run is None:
+        raise Http404
+    return run
+
+
+def proposals(user: User, run: MatchingRun, *, status: str = "", channel: str = "web"):
+    _require(user)
+    qs = run.proposals.select_related("person", "municipality", "settlement_proposal")
+    if status:
+        qs = qs.filter(status=status)
+    return qs
+
+
+def log_shown(user: User, run: MatchingRun, shown: list[MatchingProposal], *, channel: str = "web") -> None:
+    organisation = _require(user)
+    for proposal in shown:
+        audit.record(
+            user=user,
+            organisation=organisation,
+            action=AuditAction.LIST,
+            obj=run,
+            person_id=proposal.person_id,
+            summary="matching proposals",
+            channel=channel,
+        )
+
+
+def municipality_names(numbers) -> dict[str, str]:
+    return dict(Municipality.objects.filter(number__in=set(numbers)).values_list("number", "name"))
