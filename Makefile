@@ -8,7 +8,7 @@ PORT ?= 8000
 SEED ?= 2026
 PERSONS ?= 3000
 
-.PHONY: run test lint format migrate demo demo-national bench-list install browser clean messages makemessages
+.PHONY: run test lint format migrate demo demo-national bench-list bench-matching install browser clean messages makemessages
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Bro needs Python 3.11"'
@@ -63,6 +63,10 @@ demo-national: $(STAMP)
 
 bench-list: demo-national
 	DATABASE_URL=$${DATABASE_URL:-sqlite:///var/national.sqlite3} $(BIN)/python benchmarks/bench_person_list.py
+
+# Matching: Bro's solver against an exact MILP, GeoMatch and greedy on national instances (issue 4).
+bench-matching: $(STAMP)
+	$(BIN)/python benchmarks/bench_matching.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -109,3 +109,37 @@ def test_command_line_writes_the_documented_format(tmp_path):
     original = M.national_instance(300, seed=2).instance
     assert loaded.households == original.households
     np.testing.assert_allclose(loaded.score_matrix, original.score_matrix)
+
+
+def test_the_benchmark_runs_on_a_tiny_instance_and_ends_with_the_summary_line(tmp_path, capsys):
+    import importlib.util
+    import re
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[3] / "benchmarks" / "bench_matching.py"
+    spec = importlib.util.spec_from_file_location("bench_matching", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    out = tmp_path / "matching.json"
+    argv = ["--sizes", "200", "--municipalities", "40", "--milp-limit", "1", "--bro-limit", "1"]
+    assert bench.main([*argv, "--out", str(out)]) == 0
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    number = r"(-?\d+(\.\d+)?|nan)"
+    assert re.fullmatch(
+        rf"matching gap_pct_max={number} speedup_vs_milp={number} greedy_gain_pct={number} national_s={number}",
+        last,
+    ), last
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert {"machine", "summary", "instances", "definitions"} <= set(report)
+    assert {"gap_pct_max", "speedup_vs_milp", "greedy_gain_pct", "national_s"} <= set(report["summary"])
+    (instance,) = report["instances"]
+    assert instance["persons"] == 200 and instance["municipalities"] == 40
+    assert set(instance["methods"]) == {"bro", "milp", "geomatch", "greedy"}
+    for name in ("bro", "greedy", "geomatch"):
+        method = instance["methods"][name]
+        assert {"time_s", "objective", "gap_pct", "assigned", "unassigned"} <= set(method), name
+    assert instance["methods"]["bro"]["violations"] == 0 and instance["methods"]["greedy"]["violations"] == 0
+    assert "persons_over_capacity" in instance["methods"]["geomatch"]
+    assert {"incumbents", "mip_dual_bound", "time_to_bro_objective_s"} <= set(instance["methods"]["milp"])
+    # Every method's objective is below the LP bound, except GeoMatch where it breaks capacities.
+    assert instance["methods"]["bro"]["objective"] <= instance["lp_bound"] + 1e-6
