@@ -32,6 +32,8 @@ class MatchingResult:
     gap_pct: float | None = None
     mip_dual_bound: float | None = None
     binding_constraints: list[dict] = field(default_factory=list)
+    #: Phases, sizes and times of the run (solver-specific; for benchmarks and the decision record).
+    log: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         return {
@@ -51,6 +53,7 @@ class MatchingResult:
                 for u in self.unassigned
             ],
             "binding_constraints": self.binding_constraints,
+            "log": self.log,
         }
 
 

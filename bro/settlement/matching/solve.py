@@ -12,151 +12,251 @@ from __future__ import annotations
 
 import time
 
+import highspy
 import numpy as np
 from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 from bro.settlement.matching.problem import Instance, feasibility_mask, place_self_settlements
 from bro.settlement.matching.result import MatchingResult, explain_unassigned, objective_of
 
-# scipy.optimize.milp status codes.
 # A tiny bonus per placed household, so that a household whose score and wait priority are zero is still
 # placed when there is room, rather than left out at no cost; far below any score difference that matters.
 PLACEMENT_BONUS = 1e-6
 
-_STATUS = {0: "optimal", 1: "time_limit", 2: "infeasible", 3: "unbounded", 4: "error"}
 
+class _Model:
+    """The integer programme over every feasible pair: ``min cost·x, A x <= ub, x binary``.
 
-def _model(instance: Instance, mask: np.ndarray, fixed: dict[int, int]):
-    """Pairs, objective and sparse constraints for the households the solver decides."""
-    for i, household in enumerate(instance.households):
-        if household.fixed_municipality:
-            mask[i] = False  # placed beforehand (or reported); their capacity is taken below
-    rows, cols = np.nonzero(mask)
-    n_pairs = len(rows)
-    n_households, n_municipalities = mask.shape
-    persons_left = instance.capacity_persons.copy()
-    minors_left = instance.capacity_minors.copy()
-    for i, j in fixed.items():
-        persons_left[j] -= instance.sizes[i]
-        minors_left[j] -= instance.minors[i]
-
-    pair = np.arange(n_pairs)
-    one_each = sparse.csr_matrix((np.ones(n_pairs), (rows, pair)), shape=(n_households, n_pairs))
-    persons = sparse.csr_matrix(
-        (instance.sizes[rows].astype(float), (cols, pair)), shape=(n_municipalities, n_pairs)
-    )
-    minor_pairs = instance.minors[rows] > 0
-    minors = sparse.csr_matrix(
-        (instance.minors[rows][minor_pairs].astype(float), (cols[minor_pairs], pair[minor_pairs])),
-        shape=(n_municipalities, n_pairs),
-    )
-    matrix = sparse.vstack([one_each, persons, minors], format="csr")
-    upper = np.concatenate([np.ones(n_households), persons_left, minors_left]).astype(float)
-    constraint = LinearConstraint(matrix, -np.inf, upper)
-    gains = instance.value_matrix[rows, cols]
-    return rows, cols, gains, constraint
-
-
-def _lp(cost: np.ndarray, constraint: LinearConstraint):
-    """The LP relaxation by HiGHS: optimum and each pair's reduced cost (how far its use lowers the bound).
-
-    For ``min c·x, A x <= b, 0 <= x <= 1`` with duals ``y <= 0``, every feasible ``x`` has
-    ``c·x >= LP + sum(z_p x_p)`` with ``z = max(c - Aᵀy, 0)``: an integer solution that uses pair ``p`` is
-    at least ``z_p`` below the LP bound. That is what makes pruning provably safe below.
+    Rows: one per household (at most one municipality), one per municipality for persons and one for
+    minors, and, for municipalities with housing units, one per bedroom level r (households needing at
+    least r bedrooms <= units with at least r bedrooms). ``cost`` is minus the value, so HiGHS minimises.
     """
-    lp = linprog(cost, A_ub=constraint.A, b_ub=constraint.ub, bounds=(0, 1), method="highs")
-    if lp.status != 0:
-        raise RuntimeError(f"LP relaxation failed: {lp.message}")
-    duals = lp.ineqlin.marginals
-    reduced = np.maximum(cost - constraint.A.T @ duals, 0.0)
-    return lp.fun, lp.x, reduced
+
+    def __init__(self, instance: Instance, mask: np.ndarray, fixed: dict[int, int]):
+        mask = mask.copy()
+        mask[instance.fixed] = False  # placed beforehand (or reported); their capacity is taken below
+        self.rows, self.cols = np.nonzero(mask)
+        n_pairs = len(self.rows)
+        n_households, n_municipalities = mask.shape
+        self.n_households = n_households
+        persons_left = instance.capacity_persons.copy()
+        minors_left = instance.capacity_minors.copy()
+        for i, j in fixed.items():
+            persons_left[j] -= instance.sizes[i]
+            minors_left[j] -= instance.minors[i]
+        rows, cols, pair = self.rows, self.cols, np.arange(n_pairs)
+        blocks = [
+            sparse.csr_matrix((np.ones(n_pairs), (rows, pair)), shape=(n_households, n_pairs)),
+            sparse.csr_matrix(
+                (instance.sizes[rows].astype(float), (cols, pair)), shape=(n_municipalities, n_pairs)
+            ),
+        ]
+        minor_pairs = instance.minors[rows] > 0
+        blocks.append(
+            sparse.csr_matrix(
+                (instance.minors[rows][minor_pairs].astype(float), (cols[minor_pairs], pair[minor_pairs])),
+                shape=(n_municipalities, n_pairs),
+            )
+        )
+        upper = [np.ones(n_households), persons_left, minors_left]
+        limited = np.flatnonzero(instance.has_housing_limit)
+        if len(limited) and len(instance.room_levels):
+            level_of = np.searchsorted(instance.room_levels, instance.rooms)
+            row_of = np.full(n_municipalities, -1)
+            row_of[limited] = np.arange(len(limited))
+            for r in range(len(instance.room_levels)):
+                use = (level_of[rows] >= r) & (row_of[cols] >= 0)
+                blocks.append(
+                    sparse.csr_matrix(
+                        (np.ones(int(use.sum())), (row_of[cols[use]], pair[use])),
+                        shape=(len(limited), n_pairs),
+                    )
+                )
+                upper.append(instance.units_at_least[r, limited])
+        self.A = sparse.vstack(blocks, format="csc")
+        self.ub = np.concatenate(upper).astype(float)
+        self.gain = instance.value_matrix[rows, cols]
+        self.cost = -(self.gain + PLACEMENT_BONUS)
+
+    @property
+    def n_pairs(self) -> int:
+        return len(self.rows)
 
 
-def _sub_milp(cost, constraint, keep: np.ndarray, upper: np.ndarray, time_limit: float, gap: float):
-    """The MILP on the pairs in ``keep`` with constraint right-hand sides ``upper``; chosen pair indices."""
-    index = np.flatnonzero(keep)
-    if not len(index):
-        return np.array([], dtype=int), "optimal"
-    matrix = constraint.A[:, index]
-    used = np.flatnonzero(matrix.getnnz(axis=1))
-    sub = LinearConstraint(matrix[used], -np.inf, upper[used])
-    result = milp(
-        cost[index],
-        constraints=sub,
-        bounds=Bounds(0, 1),
-        integrality=np.ones(len(index)),
-        options={"time_limit": max(time_limit, 1.0), "mip_rel_gap": gap},
-    )
-    status = _STATUS.get(result.status, "error")
-    if result.x is None:
-        return np.array([], dtype=int), f"{status}_no_incumbent"
-    return index[result.x > 0.5], status
+def _highs(options: dict) -> highspy.Highs:
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    for name, value in options.items():
+        h.setOptionValue(name, value)
+    return h
 
 
-def _fill(constraint, chosen: np.ndarray, cost: np.ndarray, rows: np.ndarray) -> np.ndarray:
+def _pass(h: highspy.Highs, model: _Model, index: np.ndarray, *, integer: bool, row_upper=None):
+    sub = model.A[:, index]
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = len(index), model.A.shape[0]
+    lp.col_cost_ = model.cost[index]
+    lp.col_lower_, lp.col_upper_ = np.zeros(len(index)), np.ones(len(index))
+    lp.row_lower_ = np.full(model.A.shape[0], -highspy.kHighsInf)
+    lp.row_upper_ = model.ub if row_upper is None else row_upper
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = sub.indptr, sub.indices, sub.data
+    if integer:
+        lp.integrality_ = [highspy.HighsVarType.kInteger] * len(index)
+    h.passModel(lp)
+
+
+def _top_per_household(model: _Model, key: np.ndarray, k: int) -> np.ndarray:
+    """Boolean over pairs: the ``k`` pairs of each household with the smallest ``key``."""
+    order = np.lexsort((key, model.rows))
+    first = np.r_[0, np.flatnonzero(np.diff(model.rows[order])) + 1]
+    rank = np.empty(model.n_pairs, dtype=int)
+    rank[order] = np.arange(model.n_pairs) - np.repeat(first, np.diff(np.r_[first, model.n_pairs]))
+    return rank < k
+
+
+def _lp(model: _Model, *, start_k: int = 8, per_round: int = 4):
+    """The LP relaxation over every feasible pair, by column generation.
+
+    Start from each household's ``start_k`` best pairs; solve; price every pair with the duals
+    (``d = c - Aᵀy``) and add, per household, up to ``per_round`` pairs with ``d < 0``; repeat until none
+    is left. Whatever the duals ``y <= 0``, ``bᵀy + Σ_p min(0, d_p)`` is a lower bound on the LP over all
+    pairs (LP duality with the bounds ``x <= 1``); at the end it equals the LP optimum. That value is the
+    reported bound, so it is always the full model's, never the pruned one's.
+
+    Returns (bound as a minimum, x over all pairs, d over all pairs, rounds, columns used).
+    """
+    columns = _top_per_household(model, model.cost, start_k)
+    h = _highs({"solver": "simplex", "simplex_strategy": 1})
+    index = np.flatnonzero(columns)
+    _pass(h, model, index, integer=False)
+    rounds = 0
+    while True:
+        rounds += 1
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            raise RuntimeError(f"LP relaxation failed: {h.modelStatusToString(h.getModelStatus())}")
+        y = np.minimum(np.asarray(h.getSolution().row_dual), 0.0)
+        reduced = model.cost - model.A.T @ y
+        candidates = (reduced < -1e-9) & ~columns
+        if not candidates.any():
+            break
+        key = np.where(candidates, reduced, np.inf)
+        new = candidates & _top_per_household(model, key, per_round)
+        added = np.flatnonzero(new)
+        sub = model.A[:, added]
+        h.addCols(
+            len(added),
+            model.cost[added],
+            np.zeros(len(added)),
+            np.ones(len(added)),
+            sub.nnz,
+            sub.indptr[:-1].astype(np.int32),
+            sub.indices.astype(np.int32),
+            sub.data,
+        )
+        index = np.concatenate([index, added])
+        columns |= new
+    x = np.zeros(model.n_pairs)
+    x[index] = np.asarray(h.getSolution().col_value)
+    bound = float(model.ub @ y + np.minimum(reduced, 0.0).sum())
+    return bound, x, np.maximum(reduced, 0.0), rounds, len(index)
+
+
+def _fill(model: _Model, chosen: np.ndarray) -> np.ndarray:
     """Add, best first, any pair whose household is unplaced and that still fits (a greedy repair)."""
-    matrix = constraint.A.tocsc()
-    load = np.asarray(matrix[:, chosen].sum(axis=1)).ravel()
-    slack = constraint.ub - load
-    placed = np.zeros(int(rows.max()) + 1 if len(rows) else 0, dtype=bool)
-    placed[rows[chosen]] = True
+    load = np.asarray(model.A[:, chosen].sum(axis=1)).ravel()
+    slack = model.ub - load
+    placed = np.zeros(model.n_households, dtype=bool)
+    placed[model.rows[chosen]] = True
+    open_pairs = np.flatnonzero(~placed[model.rows] & (model.cost < 0))
     extra = []
-    for p in np.argsort(cost, kind="stable"):
-        if placed[rows[p]] or cost[p] >= 0:
+    A = model.A
+    for p in open_pairs[np.argsort(model.cost[open_pairs], kind="stable")]:
+        if placed[model.rows[p]]:
             continue
-        start, end = matrix.indptr[p], matrix.indptr[p + 1]
-        rows_p, values = matrix.indices[start:end], matrix.data[start:end]
+        rows_p, values = A.indices[A.indptr[p] : A.indptr[p + 1]], A.data[A.indptr[p] : A.indptr[p + 1]]
         if np.all(values <= slack[rows_p] + 1e-9):
             slack[rows_p] -= values
-            placed[rows[p]] = True
+            placed[model.rows[p]] = True
             extra.append(p)
-    return np.concatenate([chosen, np.array(extra, dtype=int)])
+    return np.concatenate([chosen, np.array(extra, dtype=int)]).astype(int)
 
 
-def _bro(cost, constraint, rows, lp_fun, x_lp, reduced, *, top_k, time_limit, gap, started):
-    """LP rounding and repair for an incumbent, then the MILP on the pairs that could still beat it.
+def _round(model: _Model, x: np.ndarray) -> np.ndarray:
+    """LP rounding: keep the pairs the LP sets to 1, then place the split households greedily."""
+    return _fill(model, np.flatnonzero(x > 1 - 1e-6))
 
-    1. Fix every pair the LP sets to 1; solve a small MILP for the households the LP splits, on their
-       LP-used and top-k pairs, within the capacity left; greedily place anyone still out. (Incumbent.)
-    2. Keep the top-k pairs per household, every pair the LP uses, and every pair whose reduced cost is
-       below the incumbent's gap to the LP bound. A pair left out has ``z_p >= bound - incumbent``, so no
-       solution using it beats the incumbent: the pruned MILP's optimum is the full MILP's optimum.
+
+def _sub_mip(model: _Model, keep: np.ndarray, start: np.ndarray, time_limit: float, gap: float):
+    """HiGHS MIP on the pairs in ``keep``, warm-started from the pairs ``start`` (all inside ``keep``)."""
+    index = np.flatnonzero(keep)
+    h = _highs({"time_limit": max(time_limit, 0.5), "mip_rel_gap": gap, "mip_heuristic_effort": 0.3})
+    _pass(h, model, index, integer=True)
+    position = np.full(model.n_pairs, -1)
+    position[index] = np.arange(len(index))
+    warm = highspy.HighsSolution()
+    values = np.zeros(len(index))
+    values[position[start]] = 1.0
+    warm.col_value = values
+    h.setSolution(warm)
+    h.run()
+    status = h.getModelStatus()
+    solution = np.asarray(h.getSolution().col_value) if h.getSolution().value_valid else None
+    if solution is None:
+        return start, "time_limit"
+    chosen = index[solution > 0.5]
+    return chosen, "optimal" if status == highspy.HighsModelStatus.kOptimal else "time_limit"
+
+
+def _bro(model: _Model, lp_min: float, x_lp, reduced, *, top_k, time_limit, gap, started, log):
+    """Warm-started MIP over pruned pairs, with the pruning made provable where it can be.
+
+    1. Incumbent: LP rounding and greedy repair.
+    2. Pairs kept: every pair the LP uses, each household's ``top_k`` pairs by reduced cost, and every
+       pair whose reduced cost is below the incumbent's gap to the LP bound when there are not too many
+       of them. A pair left out has ``d_p >= bound - incumbent``: no solution using it beats the
+       incumbent, so when all such pairs are kept the pruned optimum is the full optimum.
+    3. HiGHS MIP on those pairs, warm-started from the incumbent; then greedy repair. If the proof did
+       not hold and time is left, repeat with twice ``top_k``.
     """
-    n_pairs = len(rows)
-    order = np.lexsort((cost, rows))  # per household, best pair first
-    first = np.r_[0, np.flatnonzero(np.diff(rows[order])) + 1]
-    rank = np.empty(n_pairs, dtype=int)
-    rank[order] = np.arange(n_pairs) - np.repeat(first, np.diff(np.r_[first, n_pairs]))
-    top = rank < top_k
-    support = x_lp > 1e-9
-
-    ones = x_lp > 1 - 1e-6
-    split = np.zeros(int(rows.max()) + 1, dtype=bool)
-    split[rows[support & ~ones]] = True
-    load = np.asarray(constraint.A[:, ones].sum(axis=1)).ravel()
-    sub, status = _sub_milp(
-        cost, constraint, split[rows] & (top | support), constraint.ub - load, time_limit / 4, gap
-    )
-    chosen = _fill(constraint, np.concatenate([np.flatnonzero(ones), sub]), cost, rows)
-    incumbent = -cost[chosen].sum()
-    bound = -lp_fun
-
-    # Pairs that could still beat the incumbent; when there are too many (a weak LP bound), keep only the
-    # top-k and LP pairs: the answer is then a heuristic on a pruned model, its gap still to the full LP.
-    could_improve = reduced < bound - incumbent + 1e-9
-    keep = top | support
-    proven = could_improve.sum() <= 4 * keep.sum()
-    if proven:
-        keep |= could_improve
-    remaining = time_limit - (time.perf_counter() - started)
-    candidate, status = _sub_milp(cost, constraint, keep, constraint.ub, remaining, gap)
-    if len(candidate):
-        candidate = _fill(constraint, candidate, cost, rows)
-        if -cost[candidate].sum() >= incumbent:
-            chosen = candidate
-    if not proven and status == "optimal":
-        status = "optimal_on_pruned_pairs"
+    chosen = _round(model, x_lp)
+    incumbent = -model.cost[chosen].sum()
+    bound = -lp_min
+    log["round_objective"] = float(incumbent)
+    status = "time_limit"
+    k = top_k
+    while True:
+        keep = (x_lp > 1e-9) | _top_per_household(model, reduced, k)
+        keep[chosen] = True
+        could_improve = reduced < bound - incumbent - 1e-9
+        proven = bool(could_improve.sum() <= max(2 * keep.sum(), 50_000))
+        if proven:
+            keep |= could_improve
+        remaining = time_limit - (time.perf_counter() - started)
+        candidate, mip_status = _sub_mip(model, keep, chosen, remaining, gap)
+        candidate = _fill(model, candidate)
+        value = -model.cost[candidate].sum()
+        if value >= incumbent:
+            chosen, incumbent = candidate, value
+        log.setdefault("rounds", []).append(
+            {
+                "k": k,
+                "pairs": int(keep.sum()),
+                "proven": proven,
+                "status": mip_status,
+                "objective": float(value),
+            }
+        )
+        if mip_status == "optimal":
+            status = "optimal" if proven else "optimal_on_pruned_pairs"
+        else:
+            status = "time_limit"
+        if status == "optimal" or time_limit - (time.perf_counter() - started) < 1.0:
+            break
+        if 100 * (bound - incumbent) / max(abs(bound), 1e-12) <= 100 * gap:
+            break
+        k *= 2
     return chosen, status
 
 
@@ -166,67 +266,70 @@ def solve(
     method: str = "bro",
     time_limit: float = 60.0,
     mip_rel_gap: float = 1e-4,
-    top_k: int = 5,
+    top_k: int = 4,
+    target_gap_pct: float = 0.05,
 ) -> MatchingResult:
     """Solve the LP relaxation (the bound, always over every feasible pair), then the integer problem.
 
-    ``method="bro"`` (default): LP rounding and repair, then the MILP on provably sufficient pairs.
-    ``method="milp"``: the plain MILP over every feasible pair, for comparison.
+    ``method="bro"`` (default): LP by column generation, rounding and repair, then a warm-started HiGHS
+    MIP on pruned pairs, growing ``top_k`` while the gap to the LP bound exceeds ``target_gap_pct`` and
+    the pruning is not proven. ``method="milp"``: the plain MILP over every feasible pair (HiGHS), for
+    comparison. ``result.log`` records the phases and their times.
     """
     if method not in ("bro", "milp"):
         raise ValueError(f"unknown method {method!r}: use 'bro' or 'milp'")
     started = time.perf_counter()
     mask = feasibility_mask(instance)
     fixed, left_out = place_self_settlements(instance, mask)
-    rows, cols, gains, constraint = _model(instance, mask.copy(), fixed)
+    model = _Model(instance, mask, fixed)
     constant = objective_of(instance, fixed)
     placed = dict(fixed)
     status, lp_bound, dual_bound = "optimal", constant, None
+    log: dict = {"pairs": model.n_pairs, "setup_s": round(time.perf_counter() - started, 3)}
 
-    if len(rows):
-        cost = -(gains + PLACEMENT_BONUS)  # milp minimises
-        # With the bonus the LP optimum is still an upper bound on the true objective (over by at most
-        # 1e-6 per household), so the reported gap can only be overstated.
-        lp_fun, x_lp, reduced = _lp(cost, constraint)
-        lp_bound = constant - lp_fun
-        remaining = max(time_limit - (time.perf_counter() - started), 1.0)
+    if model.n_pairs:
+        # With the placement bonus the LP optimum is still an upper bound on the true objective (over by
+        # at most 1e-6 per household), so the reported gap can only be overstated.
+        lp_min, x_lp, reduced, rounds, columns = _lp(model)
+        lp_bound = constant - lp_min
+        log.update(lp_s=round(time.perf_counter() - started, 3), lp_rounds=rounds, lp_columns=columns)
         if method == "bro":
             chosen, status = _bro(
-                cost,
-                constraint,
-                rows,
-                lp_fun,
+                model,
+                lp_min,
                 x_lp,
                 reduced,
                 top_k=top_k,
-                time_limit=remaining,
-                gap=mip_rel_gap,
+                time_limit=time_limit,
+                gap=max(mip_rel_gap, target_gap_pct / 100),
                 started=started,
+                log=log,
             )
         else:
-            mip = milp(
-                cost,
-                constraints=constraint,
-                bounds=Bounds(0, 1),
-                integrality=np.ones(len(rows)),
-                options={"time_limit": remaining, "mip_rel_gap": mip_rel_gap},
-            )
-            status = _STATUS.get(mip.status, "error")
+            remaining = max(time_limit - (time.perf_counter() - started), 1.0)
+            h = highspy.Highs()
+            h.setOptionValue("output_flag", False)
+            h.setOptionValue("time_limit", remaining)
+            h.setOptionValue("mip_rel_gap", mip_rel_gap)
+            _pass(h, model, np.arange(model.n_pairs), integer=True)
+            h.run()
+            status = "optimal" if h.getModelStatus() == highspy.HighsModelStatus.kOptimal else "time_limit"
             chosen = np.array([], dtype=int)
-            if mip.x is None:
+            if not h.getSolution().value_valid:
                 status = f"{status}_no_incumbent"
             else:
-                chosen = np.flatnonzero(mip.x > 0.5)
-                dual = getattr(mip, "mip_dual_bound", None)
-                if dual is not None and np.isfinite(dual):
+                chosen = np.flatnonzero(np.asarray(h.getSolution().col_value) > 0.5)
+                dual = h.getInfo().mip_dual_bound
+                if np.isfinite(dual):
                     dual_bound = constant - dual  # includes the placement bonus: at most 1e-6 per household
-        placed.update(zip(rows[chosen].tolist(), cols[chosen].tolist(), strict=True))
+        placed.update(zip(model.rows[chosen].tolist(), model.cols[chosen].tolist(), strict=True))
 
     objective = objective_of(instance, placed)
     gap_pct = 100.0 * (lp_bound - objective) / abs(lp_bound) if abs(lp_bound) > 1e-12 else 0.0
     unassigned, binding = explain_unassigned(
         instance, mask, placed, left_out, stopped_early=status not in ("optimal", "optimal_on_pruned_pairs")
     )
+    log["total_s"] = round(time.perf_counter() - started, 3)
     return MatchingResult(
         method="bro-lp-prune" if method == "bro" else "milp-highs",
         status=status,
@@ -240,4 +343,5 @@ def solve(
         gap_pct=max(gap_pct, 0.0),
         mip_dual_bound=dual_bound,
         binding_constraints=binding,
+        log=log,
     )
