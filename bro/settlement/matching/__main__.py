@@ -1,4 +1,4 @@
-"""Command line: ``python -m bro.settlement.matching solve INSTANCE.json --out RESULT.json``.
+"""Command line: ``python -m bro.settlement.matching solve INSTANCE.json|CSV-DIRECTORY --out RESULT.json``.
 
 Exit codes: 0 solved, 2 the instance file is malformed (the message names the row and field).
 """
@@ -18,7 +18,9 @@ from bro.settlement.matching.solve import solve
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bro.settlement.matching")
     commands = parser.add_subparsers(dest="command", required=True)
-    solve_command = commands.add_parser("solve", help="solve an instance file (docs/matching-format.md)")
+    solve_command = commands.add_parser(
+        "solve", help="solve an instance: a JSON file or a CSV directory (docs/matching-format.md)"
+    )
     solve_command.add_argument("instance", type=Path)
     solve_command.add_argument("--out", type=Path, help="write the result as JSON here (default: stdout)")
     solve_command.add_argument("--method", choices=["bro", "milp", "greedy"], default="bro")
