@@ -137,9 +137,10 @@ def build(*, seed: int, today: datetime.date, log) -> None:
         .only("pk", "birth_date")
     )
     consent = set(
-        SettlementInterview.objects.filter(person__in=persons, health_consent_date__isnull=False).values_list(
-            "person_id", flat=True
-        )
+        SettlementInterview.objects.filter(
+            person__in=Person.objects.filter(demo_ids(), current_phase__in=PROFILE_PHASES),
+            health_consent_date__isnull=False,
+        ).values_list("person_id", flat=True)
     )
     settlement_municipalities = sorted(
         Organisation.objects.filter(
