@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
@@ -51,6 +53,36 @@ def log_shown(user: User, run: MatchingRun, shown: list[MatchingProposal], *, ch
             summary="matching proposals",
             channel=channel,
         )
+
+
+def unassigned(user: User, run: MatchingRun, *, channel: str = "web") -> list[dict]:
+    """The households the run could not place: their principal person, size and the binding rule."""
+    organisation = _require(user)
+    from bro.people.models import Person
+
+    result = run.result or {}
+    person_ids = result.get("unassigned_persons", {})
+    persons = Person.objects.in_bulk([pid for pid in person_ids.values()])
+    sizes = {h["id"]: h["size"] for h in (run.instance or {}).get("households", [])}
+    rows = []
+    for item in result.get("unassigned", []):
+        person = (
+            persons.get(uuid.UUID(person_ids[item["household"]])) if item["household"] in person_ids else None
+        )
+        rows.append(
+            {"person": person, "persons": sizes.get(item["household"]), "constraint": item["constraint"]}
+        )
+        if person is not None:
+            audit.record(
+                user=user,
+                organisation=organisation,
+                action=AuditAction.LIST,
+                obj=run,
+                person_id=person.pk,
+                summary="matching run, not placed",
+                channel=channel,
+            )
+    return rows
 
 
 def municipality_names(numbers) -> dict[str, str]:

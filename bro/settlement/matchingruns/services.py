@@ -118,6 +118,12 @@ def run_job(job: Job, *, run_id: str) -> dict:
     jobs.progress(job, 4, STEPS, "Saving the proposals")
     result_dict = result.as_dict()
     result_dict["left_out"] = built.left_out
+    # Who each unplaced household is (its principal person), so the result page can name them.
+    result_dict["unassigned_persons"] = {
+        u.household_id: str(built.units[u.household_id].principal.pk)
+        for u in result.unassigned
+        if u.household_id in built.units
+    }
     score = instance.score_matrix
     index = instance.municipality_index
     with transaction.atomic():

@@ -71,6 +71,7 @@ def run_detail(request, run_id):
     numbers += [e for p in page for r in p.ruled_out for e in r["examples"]]
     names = selectors.municipality_names(numbers)
     result = run.result
+    unassigned = selectors.unassigned(request.user, run)
     return render(
         request,
         "matchingruns/run_detail.html",
@@ -80,7 +81,7 @@ def run_detail(request, run_id):
             "form": form,
             "status": status,
             "names": names,
-            "unassigned": result.get("unassigned", []),
+            "unassigned": unassigned,
             "binding": result.get("binding_constraints", []),
             "left_out": result.get("left_out", []),
             "open_count": run.proposals.filter(status=MatchingProposalStatus.OPEN).count(),

@@ -73,7 +73,7 @@ def test_a_run_leaves_out_households_over_capacity_and_says_which_constraint_bin
 
 
 def test_starting_a_run_needs_a_trained_outcome_model_and_a_national_officer(chain, users, imdi, decisions):
-    with pytest.raises(ValidationError, match="outcome model"):
+    with pytest.raises(ValidationError, match="Ingen resultatmodell er trent"):
         services.start_run(imdi, year=decisions)
     assert not MatchingRun.objects.exists() and not Job.objects.exists()
     with pytest.raises(PermissionDenied):
