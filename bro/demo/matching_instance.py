@@ -21,11 +21,17 @@ from ``bro.demo.proportions``, which cites its sources):
   ``features.synthetic_probability``, the known synthetic process, i.e. the expected number of persons in
   work or education one year after the programme. Person features from ``features.sample_persons``, with
   the nationality group, sex and (for grandparents) age set from the household drawn.
-- Remaining capacities: council decisions roughly proportional to the demo's settlement weight
-  (population^0.8) with noise, 5–150 persons, or up to 4 % of the national figure for the largest cities
-  when that is more (Oslo decides a few per cent of the country's figure); about ``FULL_SHARE`` of
-  municipalities have already settled their whole decision (0 remaining); the rest have 15–100 % of it
-  left; the total remaining capacity is 100–110 % of the persons to place.
+- Remaining capacities, as in the yearly national run early in the year: the directorate asks about one
+  municipality per ``PERSONS_PER_ASKED`` persons of the national figure (all of them in a big year, a few
+  dozen in a small one: it spreads a small figure over fewer municipalities rather than asking each for a
+  handful); at least ``FULL_SHARE`` of municipalities have no room (not asked, said no, or already full).
+  Council decisions are roughly proportional to the demo's settlement weight (population^0.8) with noise,
+  ``DECISION_MIN``–150 persons, or up to 4 % of the national figure for the largest cities when that is
+  more (Oslo decides a few per cent of the country's figure); ``SETTLED_SO_FAR`` of each decision is
+  already used; the total remaining capacity is 100–110 % of the persons to place. (A run late in the
+  year, with many municipalities down to their last one to four places, packs households of up to eight
+  persons much less neatly: the LP bound is then a few tenths of a per cent above the best assignment;
+  see docs/decisions/0011-matching-solver.md.)
 - Places for unaccompanied minors in ``MINOR_MUNICIPALITY_SHARE`` (~15 %) of the municipalities with room,
   in total about as many as there are minors (97–103 %): a tight spot.
 - Needs and the services that meet them (assumption): see ``NEEDS``.
@@ -63,8 +69,11 @@ NOT_SETTLING = "1151"  # Utsira
 
 MINOR_SHARE = 0.06  # of persons (brief for the benchmark: 5–8 %); the demo draws 3 %
 SIBLING_SHARE = 0.08  # of unaccompanied-minor households: two siblings (assumption)
-FULL_SHARE = 0.30  # of municipalities: decision already settled (assumption)
-CAPACITY_RATIO = (1.00, 1.10)
+FULL_SHARE = 0.30  # of municipalities, at least: no room (not asked, said no, or full) (assumption)
+PERSONS_PER_ASKED = 20  # persons of the national figure per municipality asked (assumption)
+DECISION_MIN = 10  # smallest council decision among those asked (assumption; 000:L244–251 shows 10)
+SETTLED_SO_FAR = (0.0, 0.4)  # share of each decision already settled when the run starts
+CAPACITY_RATIO = (1.05, 1.15)
 DECISION_CAP = 150  # total remaining capacity / persons to place
 MINOR_MUNICIPALITY_SHARE = 0.15
 MINOR_CAPACITY_RATIO = (0.97, 1.03)  # places for minors / minors
@@ -216,20 +225,20 @@ def _capacities(rng, weights: np.ndarray, persons: int) -> tuple[np.ndarray, np.
     """(council decision, remaining capacity) per municipality; total remaining 100–110 % of persons."""
     n = len(weights)
     target = int(round(persons * rng.uniform(*CAPACITY_RATIO)))
-    # A small national figure leaves more municipalities with nothing left: at least ~5 persons each.
-    n_full = max(int(round(FULL_SHARE * n)), n - max(1, target // 5))
+    # A small national figure is spread over fewer municipalities: about one per PERSONS_PER_ASKED.
+    n_full = max(int(round(FULL_SHARE * n)), n - max(1, target // PERSONS_PER_ASKED))
     full = np.zeros(n, dtype=bool)
     full[rng.choice(n, size=n_full, replace=False)] = True
     if full.all():
         full[np.argmax(weights)] = False
-    left_share = np.where(full, 0.0, rng.uniform(0.15, 1.0, n))
+    left_share = np.where(full, 0.0, 1.0 - rng.uniform(*SETTLED_SO_FAR, n))
     raw = weights * rng.lognormal(0.0, 0.35, n)
     # Scale decisions so that the remaining capacity adds up to the target; no municipality decides more
     # than DECISION_CAP persons or 4 % of the national figure, whichever is larger (Oslo's order of size).
     cap = max(DECISION_CAP, int(round(0.04 * target)))
     scale = target / float((raw * left_share).sum())
     for _ in range(30):
-        decisions = np.clip(np.round(raw * scale), 5, cap).astype(np.int64)
+        decisions = np.clip(np.round(raw * scale), DECISION_MIN, cap).astype(np.int64)
         remaining = np.where(full, 0, np.maximum(1, np.round(decisions * left_share))).astype(np.int64)
         scale *= target / max(int(remaining.sum()), 1)
     # Rounding and the minimum of 5 move the total a little: settle the difference one person at a time

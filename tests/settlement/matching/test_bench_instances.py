@@ -36,11 +36,16 @@ def test_deterministic_for_a_seed_and_different_for_another():
 def test_totals(national):
     instance = national.instance
     assert int(instance.sizes.sum()) == 5000
-    assert 1.00 * 5000 <= instance.capacity_persons.sum() <= 1.10 * 5000
-    full = (instance.capacity_persons == 0).mean()
-    assert 0.2 <= full <= 0.4  # many municipalities have already settled their decision
-    assert instance.capacity_persons.max() <= max(150, 0.04 * 5500)
-    assert national.decisions.min() >= 5
+    lo, hi = M.CAPACITY_RATIO
+    assert lo * 5000 - 1 <= instance.capacity_persons.sum() <= hi * 5000 + 1
+    with_room = int((instance.capacity_persons > 0).sum())
+    # about one municipality asked per PERSONS_PER_ASKED persons, and at least FULL_SHARE without room
+    assert with_room <= min((1 - M.FULL_SHARE) * 356, hi * 5000 / M.PERSONS_PER_ASKED) + 1
+    assert with_room >= 0.8 * min((1 - M.FULL_SHARE) * 356, lo * 5000 / M.PERSONS_PER_ASKED)
+    assert instance.capacity_persons.max() <= max(150, 0.04 * hi * 5000)
+    assert national.decisions.min() >= M.DECISION_MIN
+    left = instance.capacity_persons[national.decisions > 0] / national.decisions[national.decisions > 0]
+    assert left[left > 0].min() >= 1 - M.SETTLED_SO_FAR[1] - 0.05  # early in the year: most still open
     assert np.all(national.decisions >= instance.capacity_persons)
     minors = instance.minors.sum()
     assert 0.05 * 5000 <= minors <= 0.08 * 5000
