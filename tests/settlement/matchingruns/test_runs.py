@@ -73,7 +73,7 @@ def test_a_run_leaves_out_households_over_capacity_and_says_which_constraint_bin
 
 
 def test_starting_a_run_needs_a_trained_outcome_model_and_a_national_officer(chain, users, imdi, decisions):
-    with pytest.raises(ValidationError, match="Ingen resultatmodell er trent"):
+    with pytest.raises(ValidationError, match="Ingen utfallsmodell er trent"):
         services.start_run(imdi, year=decisions)
     assert not MatchingRun.objects.exists() and not Job.objects.exists()
     with pytest.raises(PermissionDenied):
@@ -168,3 +168,12 @@ def test_only_national_settlement_officers_may_use_matching_runs(
     assert client.get(reverse("matchingruns:run", args=[run.pk])).status_code == 403
     assert client.post(reverse("matchingruns:run", args=[run.pk]), {"action": "all"}).status_code == 403
     assert MatchingRun.objects.count() == 1 and not SettlementProposal.objects.exists()
+
+
+def test_matching_pages_refuse_other_methods(client, users, imdi, decisions, ready, outcome_model):
+    run = run_now(imdi, decisions)
+    client.force_login(users[Role.NATIONAL_SETTLEMENT_OFFICER])
+    for path in (reverse("matchingruns:runs"), reverse("matchingruns:run", args=[run.pk])):
+        for method in ("PUT", "PATCH", "DELETE"):
+            assert client.generic(method, path).status_code == 405
+    assert MatchingRun.objects.count() == 1
