@@ -2,6 +2,8 @@
 run, sees its progress, then the proposals with their explanations; bulk approval creates proposals in
 the settlement flow that the municipality concerned sees. Every page passes axe-core (WCAG 2.1 A/AA)."""
 
+# ruff: noqa: F811 - the browser fixtures are imported by name and used as parameters
+
 from __future__ import annotations
 
 import re
@@ -26,7 +28,7 @@ pytestmark = pytest.mark.browser
 
 def test_a_matching_run_on_the_demo_data_from_start_to_approval(
     reference_data, new_context, settings, report_line
-):  # noqa: F811
+):
     settings.BRO_JOBS_RUNNER = "thread"  # the product's default: the job runs beside the web request
     generator.build(persons=600)
     tally = AxeTally()
