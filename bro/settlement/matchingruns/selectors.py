@@ -85,5 +85,22 @@ def unassigned(user: User, run: MatchingRun, *, channel: str = "web") -> list[di
     return rows
 
 
+def log_file(user: User, run: MatchingRun, part: str, *, channel: str = "web") -> None:
+    """A download of a run's input or result reads every household in it: log it once per person."""
+    organisation = _require(user)
+    persons = set((run.result or {}).get("unassigned_persons", {}).values())
+    persons |= {str(p) for p in run.proposals.values_list("person_id", flat=True)}
+    for person_id in sorted(persons):
+        audit.record(
+            user=user,
+            organisation=organisation,
+            action=AuditAction.READ,
+            obj=run,
+            person_id=uuid.UUID(person_id),
+            summary=f"matching run {part} file",
+            channel=channel,
+        )
+
+
 def municipality_names(numbers) -> dict[str, str]:
     return dict(Municipality.objects.filter(number__in=set(numbers)).values_list("number", "name"))

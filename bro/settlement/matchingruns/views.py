@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -88,3 +89,18 @@ def run_detail(request, run_id):
             "statuses": MatchingProposalStatus.choices,
         },
     )
+
+
+@login_required
+@require_http_methods(["GET"])
+def run_file(request, run_id, part):
+    """The run's input (``bro-matching/1``, docs/matching-format.md) or result as a JSON download, to
+    solve again from the command line or to compare methods."""
+    run = selectors.get_run(request.user, run_id)
+    data = run.instance if part == "instance" else run.result
+    if data is None or part not in ("instance", "result"):
+        raise Http404
+    selectors.log_file(request.user, run, part)
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response["Content-Disposition"] = f'attachment; filename="matching-{run.pk}-{part}.json"'
+    return response

@@ -177,3 +177,28 @@ def test_matching_pages_refuse_other_methods(client, users, imdi, decisions, rea
         for method in ("PUT", "PATCH", "DELETE"):
             assert client.generic(method, path).status_code == 405
     assert MatchingRun.objects.count() == 1
+
+
+def test_a_run_input_downloads_in_the_documented_format_and_solves_again(
+    client, users, imdi, decisions, ready, outcome_model
+):
+    from bro.settlement.matching.io import instance_from_dict
+    from bro.settlement.matching.solve import solve
+
+    run = run_now(imdi, decisions)
+    client.force_login(users[Role.NATIONAL_SETTLEMENT_OFFICER])
+    response = client.get(reverse("matchingruns:run_file", args=[run.pk, "instance"]))
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    instance = instance_from_dict(response.json())
+    assert len(instance.households) == run.households
+    again = solve(instance, time_limit=10)
+    assert abs(again.objective - run.objective) <= 1e-6 * max(1.0, run.objective)
+    assert (
+        client.get(reverse("matchingruns:run_file", args=[run.pk, "result"])).json()["objective"]
+        == run.objective
+    )
+    assert client.get(reverse("matchingruns:run_file", args=[run.pk, "other"])).status_code == 404
+    reads = AuditEntry.objects.filter(object_id=str(run.pk), summary="matching run instance file")
+    assert {e.person_id for e in reads} == {p.pk for p in ready}
+    client.force_login(users[Role.MUNICIPAL_SETTLEMENT_OFFICER])
+    assert client.get(reverse("matchingruns:run_file", args=[run.pk, "instance"])).status_code == 403
