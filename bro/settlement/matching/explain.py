@@ -6,7 +6,9 @@ and which constraints ruled others out"). Pure: the Django result page renders t
 
 from __future__ import annotations
 
-from bro.settlement.matching.problem import Instance, housing_fits, housing_left, rooms_needed
+import numpy as np
+
+from bro.settlement.matching.problem import Instance, housing_fits, housing_left, room_level, rooms_needed
 
 #: The order in which a municipality's exclusion is attributed: the first rule that excludes it counts.
 RULES = ("tie", "self_settlement", "needs", "capacity_minors", "capacity_persons", "housing_units", "full")
@@ -30,8 +32,20 @@ def _placed_indices(instance: Instance, assignments: dict[str, str]) -> dict[int
     }
 
 
+def _loads(instance: Instance, placed: dict[int, int]):
+    """Persons and minors left per municipality, and free units, after every placement in ``placed``."""
+    persons_left = instance.capacity_persons.astype(float).copy()
+    minors_left = instance.capacity_minors.astype(float).copy()
+    if placed:
+        rows = np.fromiter(placed.keys(), dtype=np.int64)
+        cols = np.fromiter(placed.values(), dtype=np.int64)
+        np.subtract.at(persons_left, cols, instance.sizes[rows])
+        np.subtract.at(minors_left, cols, instance.minors[rows])
+    return persons_left, minors_left, housing_left(instance, placed)
+
+
 def explain_household(
-    instance: Instance, household_index: int, result, top: int = 3, examples: int = 3
+    instance: Instance, household_index: int, result, top: int = 3, examples: int = 3, *, _shared=None
 ) -> dict:
     """For household ``household_index``: its municipality and value, the ``top`` next best feasible ones
     (with their values and whether they still had room in ``result``), and, per rule, how many
@@ -45,18 +59,22 @@ def explain_household(
     household = instance.households[i]
     municipalities = instance.municipalities
     n = len(municipalities)
-    placed = _placed_indices(instance, result.assignments)
+    if _shared is None:
+        placed = _placed_indices(instance, result.assignments)
+        _shared = (placed, *_loads(instance, placed))
+    placed, all_persons_left, all_minors_left, all_units_left = _shared
     chosen = placed.get(i)
     values, scores = instance.value_matrix[i], instance.score_matrix[i]
 
     # Room left for this household if it were moved: everyone else's placements stay.
-    others = {k: j for k, j in placed.items() if k != i}
-    persons_left = instance.capacity_persons.copy()
-    minors_left = instance.capacity_minors.copy()
-    for k, j in others.items():
-        persons_left[j] -= instance.sizes[k]
-        minors_left[j] -= instance.minors[k]
-    units_fit = housing_fits(instance, i, housing_left(instance, others))
+    persons_left, minors_left, units_left = all_persons_left.copy(), all_minors_left.copy(), all_units_left
+    if chosen is not None:
+        persons_left[chosen] += instance.sizes[i]
+        minors_left[chosen] += instance.minors[i]
+        if not instance.fixed[i] and len(instance.room_levels):
+            units_left = all_units_left.copy()
+            units_left[: room_level(instance, i) + 1, chosen] += 1
+    units_fit = housing_fits(instance, i, units_left)
     has_room = (persons_left >= instance.sizes[i]) & (minors_left >= instance.minors[i]) & units_fit
 
     rooms = rooms_needed(household.size)
@@ -120,8 +138,13 @@ def explain_household(
 
 
 def explain_all(instance: Instance, result, top: int = 3) -> list[dict]:
-    """``explain_household`` for every household, in input order."""
-    return [explain_household(instance, i, result, top=top) for i in range(len(instance.households))]
+    """``explain_household`` for every household, in input order (the loads are counted once)."""
+    placed = _placed_indices(instance, result.assignments)
+    shared = (placed, *_loads(instance, placed))
+    return [
+        explain_household(instance, i, result, top=top, _shared=shared)
+        for i in range(len(instance.households))
+    ]
 
 
 __all__ = ["RULES", "RULE_NAMES", "explain_all", "explain_household"]

@@ -18,7 +18,7 @@ from bro.people.services import Actor
 from bro.settlement import permissions
 from bro.settlement import selectors as settlement_selectors
 from bro.settlement import services as settlement_services
-from bro.settlement.matching.explain import explain_household
+from bro.settlement.matching.explain import explain_all
 from bro.settlement.matching.io import instance_to_dict
 from bro.settlement.matching.solve import solve
 from bro.settlement.matchingruns.build import NoOutcomeModel, active_model, build_run
@@ -90,12 +90,11 @@ def run_job(job: Job, *, run_id: str) -> dict:
     result = solve(instance, time_limit=float(run.time_limit))
     jobs.progress(job, 3, STEPS, "Explaining each proposal")
     proposals = []
-    for i, household in enumerate(instance.households):
+    for household, why in zip(instance.households, explain_all(instance, result), strict=True):
         number = result.assignments.get(household.id)
         if number is None:
             continue
         unit = built.units[household.id]
-        why = explain_household(instance, i, result)
         proposals.append(
             MatchingProposal(
                 run=run,
