@@ -24,7 +24,7 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from bro.settlement.matching.problem import Instance, feasibility_mask, place_self_settlements
-from bro.settlement.matching.result import MatchingResult, explain_unassigned, objective_of
+from bro.settlement.matching.result import MatchingResult, heuristic_result
 
 #: Above this many cost-matrix entries ``solve_geomatch`` refuses (``TooLarge``) unless told otherwise.
 #: Measured on one core (national_instance, seed 0): linear_sum_assignment takes 0.08 s at 446
@@ -150,18 +150,7 @@ def solve_geomatch(
     for i, j in placed.items():
         load_persons[j] += instance.sizes[i]
         load_minors[j] += instance.minors[i]
-    unassigned, binding = explain_unassigned(instance, mask, placed, left_out, stopped_early=False)
-    result = MatchingResult(
-        method="geomatch-lsa",
-        status="heuristic",
-        objective=objective_of(instance, placed),
-        time_s=time.perf_counter() - started,
-        assignments={
-            instance.households[i].id: instance.municipalities[j].id for i, j in sorted(placed.items())
-        },
-        unassigned=unassigned,
-        binding_constraints=binding,
-    )
+    result = heuristic_result(instance, mask, placed, left_out, method="geomatch-lsa", started=started)
     return GeoMatchResult(
         result=result,
         slots=int(slots.sum()),

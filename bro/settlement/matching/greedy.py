@@ -19,7 +19,7 @@ from bro.settlement.matching.problem import (
     place_self_settlements,
     room_level,
 )
-from bro.settlement.matching.result import MatchingResult, explain_unassigned, objective_of
+from bro.settlement.matching.result import MatchingResult, heuristic_result
 
 
 def solve_greedy(instance: Instance) -> MatchingResult:
@@ -48,15 +48,4 @@ def solve_greedy(instance: Instance) -> MatchingResult:
         minors_left[j] -= instance.minors[i]
         if len(instance.room_levels):
             units_left[: room_level(instance, i) + 1, j] -= 1
-    unassigned, binding = explain_unassigned(instance, mask, placed, left_out, stopped_early=False)
-    return MatchingResult(
-        method="greedy-fcfs",
-        status="heuristic",
-        objective=objective_of(instance, placed),
-        time_s=time.perf_counter() - started,
-        assignments={
-            instance.households[i].id: instance.municipalities[j].id for i, j in sorted(placed.items())
-        },
-        unassigned=unassigned,
-        binding_constraints=binding,
-    )
+    return heuristic_result(instance, mask, placed, left_out, method="greedy-fcfs", started=started)

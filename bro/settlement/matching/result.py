@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -203,3 +204,21 @@ def summarise_binding(instance: Instance, unassigned: list[Unassigned]) -> list[
             entry["detail"] = f"{demand} persons to place, {places} places in total"
         summary.append(entry)
     return summary
+
+
+def heuristic_result(
+    instance: Instance, mask, placed: dict[int, int], left_out, *, method: str, started: float
+):
+    """The result of a method without a bound of its own (greedy, GeoMatch): status ``heuristic``."""
+    unassigned, binding = explain_unassigned(instance, mask, placed, left_out, stopped_early=False)
+    return MatchingResult(
+        method=method,
+        status="heuristic",
+        objective=objective_of(instance, placed),
+        time_s=time.perf_counter() - started,
+        assignments={
+            instance.households[i].id: instance.municipalities[j].id for i, j in sorted(placed.items())
+        },
+        unassigned=unassigned,
+        binding_constraints=binding,
+    )
