@@ -150,9 +150,11 @@ def test_a_running_job_page_polls_its_progress(client, chain, users):
         status=JobStatus.RUNNING,
         progress_done=1,
         progress_total=4,
+        message="Finding the best assignment",
         heartbeat_at=timezone.now(),
     )
     client.force_login(users[Role.NATIONAL_SETTLEMENT_OFFICER])
     html = client.get(reverse("core:job", args=[job.pk])).content.decode()
     assert 'hx-trigger="every 1s"' in html and 'value="25"' in html
+    assert "Finner den beste fordelingen" in html  # stored in English, shown in the reader's language
     assert "HX-Redirect" not in client.get(reverse("core:job_progress", args=[job.pk]))

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from bro.core import audit, jobs
 from bro.core.models import AuditAction, Job, User
@@ -76,19 +77,15 @@ def run_job(job: Job, *, run_id: str) -> dict:
     run = MatchingRun.objects.select_related("started_by").get(pk=run_id)
     user: User = run.started_by
     today = timezone.localdate()
-    jobs.progress(job, 0, STEPS, "Reading the households ready for settlement")
+    # Messages are stored in English and translated when the progress page shows them (job.html).
+    jobs.progress(job, 0, STEPS, gettext_noop("Reading the households ready for settlement"))
     units = settlement_selectors.ready_units(user, channel="job")
-    jobs.progress(job, 1, STEPS, "Scoring every household in every municipality")
+    jobs.progress(job, 1, STEPS, gettext_noop("Scoring every household in every municipality"))
     built = build_run(units, run.year, today=today)
     instance = built.instance
-    jobs.progress(
-        job,
-        2,
-        STEPS,
-        f"Solving: {len(instance.households)} households, {len(instance.municipalities)} municipalities",
-    )
+    jobs.progress(job, 2, STEPS, gettext_noop("Finding the best assignment"))
     result = solve(instance, time_limit=float(run.time_limit))
-    jobs.progress(job, 3, STEPS, "Explaining each proposal")
+    jobs.progress(job, 3, STEPS, gettext_noop("Explaining each proposal"))
     proposals = []
     for household, why in zip(instance.households, explain_all(instance, result), strict=True):
         number = result.assignments.get(household.id)
@@ -114,7 +111,7 @@ def run_job(job: Job, *, run_id: str) -> dict:
                 ],
             )
         )
-    jobs.progress(job, 4, STEPS, "Saving the proposals")
+    jobs.progress(job, 4, STEPS, gettext_noop("Saving the proposals"))
     result_dict = result.as_dict()
     result_dict["left_out"] = built.left_out
     # Who each unplaced household is (its principal person), so the result page can name them.

@@ -24,6 +24,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from bro.core import audit
 from bro.core.models import AuditAction, Municipality, User
@@ -323,9 +324,9 @@ def _train(
     user: User | None, progress: Callable[[int, int, str], None] | None = None, *, pk=None, now=None
 ) -> OutcomeModelVersion:
     report = progress or (lambda done, total, message: None)
-    report(0, 3, "Reading the history")
+    report(0, 3, gettext_noop("Reading the history"))  # translated on the progress page
     history = load_history()
-    report(1, 3, "Training and cross-validating")
+    report(1, 3, gettext_noop("Training and cross-validating"))
     now = now or timezone.now()
     model, metrics = outcome.train(
         history.person_rows,
@@ -334,7 +335,7 @@ def _train(
         true_probability=history.true_probability,
         now=now,
     )
-    report(2, 3, "Storing the model")
+    report(2, 3, gettext_noop("Storing the model"))
     OutcomeModelVersion.objects.filter(is_active=True).update(is_active=False)
     version = OutcomeModelVersion.objects.create(
         **({"pk": pk} if pk is not None else {}),
@@ -348,7 +349,7 @@ def _train(
         model=outcome.serialise(model),
         is_active=True,
     )
-    report(3, 3, "Done")
+    report(3, 3, gettext_noop("Done"))
     return version
 
 
