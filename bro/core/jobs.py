@@ -138,7 +138,8 @@ def work_queue(*, once: bool = False, poll_seconds: float = 2.0, stop: threading
     ran = 0
     stop = stop or threading.Event()
     while not stop.is_set():
-        close_old_connections()
+        if not connection.in_atomic_block:  # a long-running worker: drop broken or stale connections
+            close_old_connections()
         next_id = (
             Job.objects.filter(status=JobStatus.QUEUED)
             .order_by("created_at")
