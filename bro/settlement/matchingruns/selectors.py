@@ -41,18 +41,25 @@ def proposals(user: User, run: MatchingRun, *, status: str = "", channel: str = 
     return qs
 
 
-def log_shown(user: User, run: MatchingRun, shown: list[MatchingProposal], *, channel: str = "web") -> None:
-    organisation = _require(user)
-    for proposal in shown:
+def _log(user: User, organisation, run: MatchingRun, person_ids, action, summary: str, channel: str) -> None:
+    """One audit entry per person read through the run."""
+    for person_id in person_ids:
         audit.record(
             user=user,
             organisation=organisation,
-            action=AuditAction.LIST,
+            action=action,
             obj=run,
-            person_id=proposal.person_id,
-            summary="matching proposals",
+            person_id=person_id,
+            summary=summary,
             channel=channel,
         )
+
+
+def log_shown(user: User, run: MatchingRun, shown: list[MatchingProposal], *, channel: str = "web") -> None:
+    organisation = _require(user)
+    _log(
+        user, organisation, run, [p.person_id for p in shown], AuditAction.LIST, "matching proposals", channel
+    )
 
 
 def unassigned(user: User, run: MatchingRun, *, channel: str = "web") -> list[dict]:
@@ -72,16 +79,8 @@ def unassigned(user: User, run: MatchingRun, *, channel: str = "web") -> list[di
         rows.append(
             {"person": person, "persons": sizes.get(item["household"]), "constraint": item["constraint"]}
         )
-        if person is not None:
-            audit.record(
-                user=user,
-                organisation=organisation,
-                action=AuditAction.LIST,
-                obj=run,
-                person_id=person.pk,
-                summary="matching run, not placed",
-                channel=channel,
-            )
+    shown = [row["person"].pk for row in rows if row["person"] is not None]
+    _log(user, organisation, run, shown, AuditAction.LIST, "matching run, not placed", channel)
     return rows
 
 
@@ -90,16 +89,8 @@ def log_file(user: User, run: MatchingRun, part: str, *, channel: str = "web") -
     organisation = _require(user)
     persons = set((run.result or {}).get("unassigned_persons", {}).values())
     persons |= {str(p) for p in run.proposals.values_list("person_id", flat=True)}
-    for person_id in sorted(persons):
-        audit.record(
-            user=user,
-            organisation=organisation,
-            action=AuditAction.READ,
-            obj=run,
-            person_id=uuid.UUID(person_id),
-            summary=f"matching run {part} file",
-            channel=channel,
-        )
+    ids = [uuid.UUID(p) for p in sorted(persons)]
+    _log(user, organisation, run, ids, AuditAction.READ, f"matching run {part} file", channel)
 
 
 def municipality_names(numbers) -> dict[str, str]:
