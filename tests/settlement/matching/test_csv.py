@@ -11,7 +11,6 @@ import pytest
 
 from bro.settlement.matching.__main__ import main
 from bro.settlement.matching.io import load_instance, save_csv_instance
-from bro.settlement.matching.synthetic import structured_instance
 
 HOUSEHOLDS = """id,size,adults,children,unaccompanied_minor,needs,tie_municipality,fixed_municipality,days_waited
 h1,3,2,1,false,wheelchair;health,,,200
@@ -65,7 +64,19 @@ def test_cli_solves_a_csv_directory(tmp_path):
 
 
 def test_csv_round_trips_a_national_like_instance(tmp_path):
-    instance = structured_instance(300, 20, seed=2, housing=True)
+    import dataclasses
+
+    from bro.demo.matching_instance import national_instance
+
+    instance = national_instance(300, seed=2, n_municipalities=20).instance
+    # with housing units by bedrooms where there is room, short of large units
+    municipalities = tuple(
+        dataclasses.replace(m, housing_units={1: m.capacity_persons // 3, 2: m.capacity_persons // 5, 4: 1})
+        if m.capacity_persons
+        else m
+        for m in instance.municipalities
+    )
+    instance = dataclasses.replace(instance, municipalities=municipalities)
     save_csv_instance(instance, tmp_path / "out")
     again = load_instance(tmp_path / "out")
     assert again == instance
