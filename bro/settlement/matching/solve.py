@@ -1,11 +1,11 @@
-"""The exact solver: a mixed-integer programme solved by HiGHS through SciPy, with its LP bound.
+"""The solvers: Bro's default (LP bound, rounding, local search) and a plain MILP, both with HiGHS (highspy).
 
 One binary variable per feasible (household, municipality) pair. Each household goes to at most one
 municipality (households are whole by construction: a variable moves all its persons), each municipality
 takes at most its remaining persons and, separately, its remaining places for unaccompanied minors. The
 objective is the sum of placed households' scores plus their wait priority. The LP relaxation is solved
 first: its optimum bounds every integer solution from above, so the reported gap is honest whatever the
-MILP's own tolerance. See docs/decisions/0011-matching-solver.md.
+method. See docs/decisions/0011-matching-solver.md.
 """
 
 from __future__ import annotations
@@ -251,10 +251,11 @@ def _bro(
     started,
     log,
 ):
-    """Warm-started MIP over pruned pairs, with the pruning made provable where it can be.
+    """From the LP to an assignment: rounding, local search, and a MIP over pruned pairs if still needed.
 
-    1. Incumbent: LP rounding and greedy repair.
-    2. Pairs kept: every pair the LP uses, each household's ``top_k`` pairs by reduced cost, and every
+    1. Incumbent: LP rounding and greedy repair; then the local search (``improve.py``) unless the model
+       has housing-unit rows. A local optimum within ``good_gain`` is returned as it is.
+    2. Otherwise, pairs kept: every pair the LP uses, each household's ``top_k`` pairs by reduced cost, and every
        pair whose reduced cost is below the incumbent's gap to the LP bound when there are not too many
        of them. A pair left out has ``d_p >= bound - incumbent``: no solution using it beats the
        incumbent, so when all such pairs are kept the pruned optimum is the full optimum.

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -198,12 +196,12 @@ def approve(
         notify_organisation(
             municipality,
             kind="matchingruns.proposed",
-            params={"households": len(items), "persons": sum(p.persons for p in items), "on": _today_iso()},
+            params={
+                "households": len(items),
+                "persons": sum(p.persons for p in items),
+                "on": timezone.localdate().isoformat(),
+            },
             link=reverse("settlement:municipality"),
             roles=[Role.MUNICIPAL_SETTLEMENT_OFFICER],
         )
     return approved, failed
-
-
-def _today_iso() -> str:
-    return datetime.date.isoformat(timezone.localdate())
