@@ -96,3 +96,16 @@ def apply_errors(form: forms.Form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+def save_valid(request, form: forms.Form, save) -> bool:
+    """On a valid POST, ``save(cleaned_data)`` writes through a service. A service's ValidationError lands
+    on the form and nothing is saved. True when it was saved."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        save(form.cleaned_data)
+    except ValidationError as exc:
+        apply_errors(form, exc)
+        return False
+    return True

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from bro.core import charts
-from bro.core.forms import apply_errors
+from bro.core.forms import apply_errors, save_valid
 from bro.reception import permissions, selectors, services
 from bro.reception.forms import CentreCapacityForm, OccupancyChangeForm, ServiceCapacityForm, TrainingWeekForm
 from bro.reception.models import AGE_GROUP_LABELS, Service
@@ -75,14 +75,10 @@ def _centre_context(request, centre, **extra):
 def _form_page(request, form, save, *, done: tuple, context: dict):
     """The reception form pages: on a valid POST, ``save(data)`` writes through a service and returns the
     success message; a service's ValidationError lands on the form (400), nothing saved."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            message = save(form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, message)
-            return redirect(*done)
+    saved = []
+    if save_valid(request, form, lambda data: saved.append(save(data))):
+        messages.success(request, saved[0])
+        return redirect(*done)
     return render(
         request, "reception/form_page.html", {"form": form, **context}, status=400 if form.errors else 200
     )

@@ -7,7 +7,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from bro.core import charts
-from bro.core.forms import apply_errors
+from bro.core.forms import save_valid
 from bro.core.models import Municipality
 from bro.people import selectors as people_selectors
 from bro.settlement.outcomes import permissions, selectors, services
@@ -144,16 +144,15 @@ def municipality_edit(request, number: str, year: int):
             "services": profile.services,
         }
     form = MunicipalityProfileForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_municipality_profile(
-                _actor(request), municipality, year, services.MunicipalityProfileInput(**form.cleaned_data)
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The municipality profile was saved."))
-            return redirect(f"{request.path}")
+
+    def save(data):
+        services.save_municipality_profile(
+            _actor(request), municipality, year, services.MunicipalityProfileInput(**data)
+        )
+
+    if save_valid(request, form, save):
+        messages.success(request, _("The municipality profile was saved."))
+        return redirect(f"{request.path}")
     return render(
         request,
         "outcomes/municipality_form.html",
@@ -188,26 +187,24 @@ def profile(request, subject_id: uuid.UUID):
                 else "",
             }
         form = MatchingProfileForm(request.POST or None, initial=initial)
-        if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.save_matching_profile(
-                    _actor(request),
-                    person,
-                    services.MatchingProfileInput(
-                        education=data["education"],
-                        norwegian=data["norwegian"],
-                        work_years=data["work_years"],
-                        health_limitation=data["health_limitation"],
-                        needs=list(data["needs"]),
-                        tie_municipality_number=data["tie_municipality_number"],
-                    ),
-                )
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, _("The matching profile was saved."))
-                return redirect("outcomes:profile", subject_id=person.pk)
+
+        def save(data):
+            services.save_matching_profile(
+                _actor(request),
+                person,
+                services.MatchingProfileInput(
+                    education=data["education"],
+                    norwegian=data["norwegian"],
+                    work_years=data["work_years"],
+                    health_limitation=data["health_limitation"],
+                    needs=list(data["needs"]),
+                    tie_municipality_number=data["tie_municipality_number"],
+                ),
+            )
+
+        if save_valid(request, form, save):
+            messages.success(request, _("The matching profile was saved."))
+            return redirect("outcomes:profile", subject_id=person.pk)
     return render(
         request,
         "outcomes/profile.html",
