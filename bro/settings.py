@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "bro.settlement.housing",
     "bro.settlement.outcomes",
     "bro.settlement.matchingruns",
+    "bro.qualification",
 ]
 
 MIDDLEWARE = [
@@ -180,14 +181,18 @@ BRO_MENU_MODULES = [
     "bro.settlement.matchingruns.menu",
     "bro.settlement.housing.menu",
     "bro.settlement.outcomes.menu",
+    "bro.qualification.menu",
 ]
 BRO_DEMO_EXTENSIONS = [
     "bro.reception.demo",
     "bro.settlement.demo",
     "bro.settlement.housing.demo",
     "bro.settlement.outcomes.demo",
+    "bro.qualification.demo",
 ]
 # Apps that add links on a person's page (``person_links(request, person, access) -> [(url, label)]``).
-BRO_PERSON_LINK_MODULES = ["bro.reception.links", "bro.settlement.links", "bro.settlement.outcomes.links"]
+BRO_PERSON_LINK_MODULES = ["bro.reception.links", "bro.settlement.links", "bro.settlement.outcomes.links",
+    "bro.qualification.links",
+]
 # How background jobs run (bro/core/jobs.py): "thread" (default, no extra server), "worker" or "eager".
 BRO_JOBS_RUNNER = os.environ.get("BRO_JOBS_RUNNER", "thread")

@@ -14,4 +14,5 @@ urlpatterns = [
     path("housing/", include("bro.settlement.housing.urls")),
     path("settlement/outcomes/", include("bro.settlement.outcomes.urls")),
     path("settlement/matching/", include("bro.settlement.matchingruns.urls")),
+    path("qualification/", include("bro.qualification.urls")),
 ]

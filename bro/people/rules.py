@@ -28,7 +28,8 @@ UNDOCUMENTED = "undocumented"
 # finished, with the rejection branch final rejection → return or undocumented (003:L1644–1680).
 # Persons who come with a permit already — resettlement refugees via UNHCR and family-reunified
 # (DOMAIN §2) — start at "permit granted" and are settled directly; the settlement municipality may
-# later be left for another (secondary move), hence settled → settled.
+# later be left for another (secondary move), hence settled → settled, also during the programme
+# (in programme → settled elsewhere; the new municipality continues the programme).
 INITIAL_PHASES = frozenset({ARRIVAL, PERMIT_GRANTED})
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     ARRIVAL: frozenset({RECEPTION}),
@@ -36,7 +37,7 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     PERMIT_GRANTED: frozenset({RECEPTION, READY_FOR_SETTLEMENT, SETTLED}),
     READY_FOR_SETTLEMENT: frozenset({RECEPTION, SETTLED}),
     SETTLED: frozenset({SETTLED, IN_PROGRAMME, FINISHED}),
-    IN_PROGRAMME: frozenset({FINISHED}),
+    IN_PROGRAMME: frozenset({FINISHED, SETTLED}),
     FINISHED: frozenset(),
     FINAL_REJECTION: frozenset({PERMIT_GRANTED, RETURNED, UNDOCUMENTED}),
     UNDOCUMENTED: frozenset({RETURNED}),
