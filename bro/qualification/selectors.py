@@ -140,7 +140,7 @@ def training_history(user: User, person, *, channel: str = "web") -> TrainingHis
                 week.organisation.name,
                 "reception",
                 week.hours_attended,
-                week.social_studies_hours,
+                week.social_studies_hours or Decimal(0),
             )
         )
     programme: dict[tuple, TrainingWeekRow] = {}

@@ -136,8 +136,6 @@ def open_case(
         raise PermissionDenied
     if person.current_phase != Phase.SETTLED:
         _fail("person", "not_settled")
-    if Participant.objects.filter(person=person, ended_on__isnull=True).exists():
-        _fail("person", "case_exists")
     settled = (
         PhaseEvent.objects.filter(person=person, phase=Phase.SETTLED, organisation=municipality)
         .order_by("-date")
@@ -146,6 +144,11 @@ def open_case(
     )
     if settled is None:
         _fail("person", "no_settlement_date")
+    earlier = Participant.objects.filter(person=person, ended_on__isnull=True).first()
+    if earlier is not None:
+        if earlier.municipality_id == municipality.id:
+            _fail("person", "case_exists")
+        _end_on_move(actor, earlier, settled)
     errors = Errors()
     _check_adviser(errors, adviser, municipality)
     _check_adult_education(errors, adult_education)
@@ -178,6 +181,22 @@ def open_case(
     if adult_education is not None:
         _share_with_adult_education(actor, participant, adult_education)
     return participant
+
+
+def _end_on_move(actor: Actor, earlier: Participant, moved_on: datetime.date) -> None:
+    """A person who moved has left the earlier municipality's case, which can no longer write to it; the
+    new municipality's case ends it with the reason "moved" on the day of the move (the history stays)."""
+    earlier.ended_on = max(moved_on, earlier.programme_start or moved_on)
+    earlier.end_reason = EndReason.MOVED
+    earlier.save(update_fields=["ended_on", "end_reason"])
+    _log(
+        actor,
+        earlier,
+        earlier,
+        action=AuditAction.UPDATE,
+        after={"ended_on": earlier.ended_on, "end_reason": EndReason.MOVED},
+        summary="ended by the move",
+    )
 
 
 def _check_adviser(errors: Errors, adviser: User | None, municipality: Organisation) -> None:
@@ -244,7 +263,9 @@ def assign(
 def mapping_completed_on(participant: Participant) -> datetime.date | None:
     """When the competence mapping was completed (read fresh: pages may hold an older copy)."""
     return (
-        CompetenceMapping.objects.filter(participant=participant).values_list("completed_on", flat=True).first()
+        CompetenceMapping.objects.filter(participant=participant)
+        .values_list("completed_on", flat=True)
+        .first()
     )
 
 
