@@ -393,7 +393,7 @@ def one_year(request, participant_id):
         ),
         title=_("Status one year after the programme"),
         intro=_(
-            "Counted towards the national target of 70 % in work or education. Record the weekly hours: "
+            "Counted towards the national target of 70 per cent in work or education. Record the weekly hours: "
             "a job of one hour a week also counts."
         ),
         done=_("The status one year after is recorded."),
