@@ -15,6 +15,7 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[dev]"
+	scripts/ensure-pdf-libs.sh
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
