@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone, translation
 
 from bro.core.models import AuditAction, AuditEntry
 from bro.core.roles import Role
@@ -667,3 +668,166 @@ def test_the_documentation_lists_every_code_and_every_issue():
     }
     missing |= {code for code in nir.MESSAGES if not code.startswith("period_") and code not in documented}
     assert not missing
+
+
+# --- the pages --------------------------------------------------------------------------------------------
+
+
+def _client(client, user):
+    client.force_login(user)
+    return client
+
+
+def _query(chain, **overrides):
+    year, month = nir.last_month(timezone.localdate())
+    values = {
+        "municipality": str(chain.harstad.pk),
+        "month": f"{year:04d}-{month:02d}",
+        "date_from": "",
+        "date_to": "",
+    }
+    values.update(overrides)
+    return values
+
+
+def test_the_export_page_offers_the_advisers_municipality_and_last_month(client, users, chain):
+    year, month = nir.last_month(timezone.localdate())
+    response = _client(client, users[Role.PROGRAMME_ADVISER]).get("/qualification/export/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert f'value="{year:04d}-{month:02d}"' in body
+    assert "Harstad kommune" in body and "Tromsø kommune" not in body
+
+
+def test_the_report_groups_problems_by_name_links_to_the_case_and_offers_the_file(
+    complete_case, client, users, chain
+):
+    complete_case.decisions.filter(kind="programme").delete()
+    response = _client(client, users[Role.PROGRAMME_ADVISER]).get("/qualification/export/", _query(chain))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert f'href="/qualification/participants/{complete_case.pk}/"' in body
+    assert complete_case.person.full_name in body
+    assert "no decision on introduction programme" in body or "vedtak om introduksjonsprogram" in body
+    assert "/qualification/export/file/?municipality=" in body
+    assert complete_case.person.national_identity_number not in body
+    assert complete_case.person.duf_number not in body
+
+
+def test_the_download_is_a_json_attachment_named_after_municipality_and_period(
+    complete_case, client, users, chain
+):
+    start, end = _period()
+    response = _client(client, users[Role.PROGRAMME_ADVISER]).get(
+        "/qualification/export/file/", _query(chain)
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="bro-nir-5503-{start.isoformat()}-{end.isoformat()}.json"'
+    )
+    document = json.loads(response.content)
+    assert [p["ref"] for p in document["participants"]] == [str(complete_case.pk)]
+    assert nir.validate(document) == []
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"date_from": days_ago(5).isoformat(), "date_to": days_ago(40).isoformat()}, "date_to"),
+        ({"date_from": days_ago(500).isoformat(), "date_to": days_ago(1).isoformat()}, "date_to"),
+        ({"date_from": days_ago(10).isoformat(), "date_to": days_ago(-1).isoformat()}, "date_to"),
+        ({"date_from": days_ago(10).isoformat()}, "date_to"),
+        ({"month": "2025-13"}, "month"),
+        ({"month": f"{days_ago(-40).year:04d}-{days_ago(-40).month:02d}"}, "month"),
+    ],
+)
+def test_a_bad_period_is_shown_on_the_form_and_nothing_is_exported(client, users, chain, overrides, field):
+    since = AuditEntry.objects.count()
+    c = _client(client, users[Role.PROGRAMME_ADVISER])
+    for url in ("/qualification/export/", "/qualification/export/file/"):
+        response = c.get(url, _query(chain, **overrides))
+        assert response.status_code == 400
+        assert response.context["form"].errors[field]
+    assert not AuditEntry.objects.filter(id__gt=since, object_type="qualification.nir_export").exists()
+
+
+@pytest.mark.parametrize(
+    "role", [Role.TEACHER, Role.LEADERSHIP, Role.MUNICIPAL_SETTLEMENT_OFFICER, Role.VOLUNTEER]
+)
+def test_users_who_are_not_programme_advisers_get_403(client, users, chain, role):
+    c = _client(client, users[role])
+    assert c.get("/qualification/export/").status_code == 403
+    assert c.get("/qualification/export/file/", _query(chain)).status_code == 403
+    upload = SimpleUploadedFile("x.json", json.dumps(VALID).encode(), content_type="application/json")
+    assert c.post("/qualification/export/check/", {"file": upload}).status_code == 403
+
+
+def test_an_adviser_in_another_municipality_gets_403_for_harstad(complete_case, client, chain):
+    tromso = make_user("tromso-adviser", chain.tromso, Role.PROGRAMME_ADVISER)
+    c = _client(client, tromso)
+    assert c.get("/qualification/export/").status_code == 200
+    assert c.get("/qualification/export/", _query(chain)).status_code == 403
+    assert c.get("/qualification/export/file/", _query(chain)).status_code == 403
+
+
+def test_an_uploaded_export_gets_its_report_and_nothing_is_stored(complete_case, client, users, chain):
+    c = _client(client, users[Role.PROGRAMME_ADVISER])
+    document = json.loads(c.get("/qualification/export/file/", _query(chain)).content)
+    _only(document, complete_case)["end"] = {"date": _period()[1].isoformat(), "reason": ""}
+    participants, decisions = Participant.objects.count(), Decision.objects.count()
+    upload = SimpleUploadedFile(
+        "bro-nir.json", json.dumps(document).encode(), content_type="application/json"
+    )
+
+    response = c.post("/qualification/export/check/", {"file": upload})
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert complete_case.person.full_name in body
+    assert "end.reason" in body
+    assert response.context["report"]["errors"] == 1
+    assert (Participant.objects.count(), Decision.objects.count()) == (participants, decisions)
+    complete_case.refresh_from_db()
+    assert complete_case.ended_on is None
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"\xff\xfe not text", "not JSON"),
+        (b"{ not json", "not JSON"),
+        (b'{"format": "something-else", "version": 1, "participants": []}', "bro-nir"),
+        (b"[1, 2, 3]", "JSON object"),
+    ],
+)
+def test_a_bad_file_gets_a_clear_message(client, users, content, expected):
+    upload = SimpleUploadedFile("x.json", content, content_type="application/json")
+    with translation.override("en"):
+        response = _client(client, users[Role.PROGRAMME_ADVISER]).post(
+            "/qualification/export/check/", {"file": upload}, HTTP_ACCEPT_LANGUAGE="en"
+        )
+    assert response.status_code == 400
+    assert expected in " ".join(response.context["check_form"].errors["file"])
+
+
+def test_a_file_over_20_mb_is_refused_before_it_is_read(client, users):
+    big = SimpleUploadedFile("x.json", b" " * (nir.MAX_UPLOAD_BYTES + 1), content_type="application/json")
+    response = _client(client, users[Role.PROGRAMME_ADVISER]).post(
+        "/qualification/export/check/", {"file": big}
+    )
+    assert response.status_code == 400
+    assert response.context["check_form"].errors["file"]
+
+
+def test_the_identity_number_never_reaches_the_audit_log(complete_case, client, users, chain):
+    c = _client(client, users[Role.PROGRAMME_ADVISER])
+    c.get("/qualification/export/", _query(chain))
+    file = c.get("/qualification/export/file/", _query(chain)).content
+    c.post("/qualification/export/check/", {"file": SimpleUploadedFile("f.json", file)})
+    number = complete_case.person.national_identity_number
+    assert number.encode() in file
+    logged = AuditEntry.objects.filter(username="programme")
+    assert logged.filter(object_type="qualification.nir_export").count() == 2
+    dump = json.dumps(list(AuditEntry.objects.values()), default=str)
+    assert number not in dump
