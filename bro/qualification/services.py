@@ -159,6 +159,7 @@ def open_case(
         person=person,
         municipality=municipality,
         adviser=adviser or (actor.user if actor.user.pk else None),
+        adult_education=adult_education,
         settlement_date=settled,
         permit_date=facts.permit_date,
         programme_status=found.introduction_programme,
@@ -327,6 +328,7 @@ def save_mapping(actor: Actor, participant: Participant, data: MappingInput) -> 
         _check_years(errors, f"work-{i}-years", entry.years)
     errors.raise_if_any()
     mapping, _ = CompetenceMapping.objects.get_or_create(participant=participant)
+    participant.mapping = mapping  # keep the caller's copy of the case current
     before = _mapping_snapshot(mapping)
     mapping.completed_on = data.completed_on
     mapping.skills = data.skills.strip()

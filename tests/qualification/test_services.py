@@ -28,6 +28,7 @@ def test_opening_a_case_assesses_rights_and_shares_with_adult_education(open_par
     assert p.programme_status == "right_and_duty"
     assert p.training_status == "right_and_duty"
     assert p.settlement_date == days_ago(200)
+    assert p.adult_education == chain.adult_education
     grant = SharedAccess.objects.get(person=p.person, organisation=chain.adult_education)
     assert grant.legal_basis.startswith("Integreringsloven")
     assert AuditEntry.objects.filter(object_type="qualification.participant", action="create").exists()
