@@ -226,19 +226,10 @@ class DeadlineRow:
         return STATE_LABELS.get(self.state, self.state)
 
 
-def leave_periods(participant: Participant) -> list[tuple[datetime.date, datetime.date]]:
-    """Approved leave (leave decisions), which extends the programme period."""
-    return [
-        (d.effective_from, d.effective_to)
-        for d in participant.decisions.filter(kind="leave", effective_to__isnull=False).order_by(
-            "effective_from"
-        )
-    ]
-
-
 def case_deadlines(participant: Participant, today: datetime.date) -> list[DeadlineRow]:
     """The case's deadlines (rules.deadlines) with what was done when, and the state of each today."""
     from bro.qualification import rules
+    from bro.qualification.decisions import leave_periods
     from bro.qualification.services import person_facts
 
     mapping = getattr(participant, "mapping", None)
