@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime
-import importlib
 from decimal import Decimal
 
 from django.db.models import Prefetch
 
 from bro.core.models import Organisation, User
-from bro.qualification import permissions, rules
+from bro.qualification import permissions
 from bro.qualification import selectors as case_selectors
 from bro.qualification.attendance.checks import (
     HOUR_FIELDS,
@@ -25,25 +24,11 @@ from bro.qualification.models import (
 
 
 def programme_end(participant: Participant) -> datetime.date | None:
-    """The last day of the programme for attendance and the benefit: the end of the programme period
-    (bro.qualification.decisions.programme_end when that module has it, which counts approved leave; else
-    rules.programme_end without leave), or the day the case ended if earlier. None before the start."""
-    end = None
-    if participant.programme_start is not None:
-        try:
-            decisions = importlib.import_module("bro.qualification.decisions")
-        except ModuleNotFoundError as exc:
-            if exc.name != "bro.qualification.decisions":
-                raise
-            decisions = None
-        if decisions is not None and hasattr(decisions, "programme_end"):
-            end = decisions.programme_end(participant)
-        else:
-            end = rules.programme_end(
-                participant.programme_start,
-                extension="none" if participant.temporary_rules else participant.extension,
-                temporary_rules=participant.temporary_rules,
-            )
+    """The last day of the programme for attendance and the benefit: the end of the programme period with
+    approved leave (decisions.programme_end), or the day the case ended if earlier. None before the start."""
+    from bro.qualification.decisions import programme_end as period_end
+
+    end = period_end(participant)
     if participant.ended_on is not None:
         end = participant.ended_on if end is None else min(end, participant.ended_on)
     return end
