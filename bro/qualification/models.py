@@ -337,8 +337,10 @@ class Decision(models.Model):
     decided_on = models.DateField(_("decided on"))
     effective_from = models.DateField(_("effective from"))
     effective_to = models.DateField(_("effective to"), null=True, blank=True)
+    # RESTRICT, not PROTECT: a plan version a decision was made on cannot be deleted on its own, but a case (or
+    # a person) can be deleted with its plans and decisions together.
     plan = models.ForeignKey(
-        PlanVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="decisions"
+        PlanVersion, on_delete=models.RESTRICT, null=True, blank=True, related_name="decisions"
     )
     outcome_text = models.TextField(_("decision"))
     reasons = models.TextField(_("reasons"))
