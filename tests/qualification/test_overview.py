@@ -208,6 +208,7 @@ def test_the_results_page_suppresses_small_cells(client, chain, users):
     for status in ("work", "work", "work", "other"):
         ended_case(chain.harstad, sex="female", status=status, hours="20" if status == "work" else None)
 
+    client.cookies["django_language"] = "en"  # the row labels are read in English below
     response = _get(client, users[Role.LEADERSHIP], year=YEAR)
 
     rows = {str(label): values for label, values, _percent in response.context["rows"]}
