@@ -76,17 +76,9 @@ def settle(chain, users):
             (Phase.READY_FOR_SETTLEMENT, d + 50, None),
         ]:
             people_services.record_transition(staff, person, phase=phase, on=days_ago(ago), organisation=org)
-        officer = people_services.Actor(users[Role.MUNICIPAL_SETTLEMENT_OFFICER])
-        if municipality != chain.harstad:
-            from tests.conftest import make_user
-
-            officer = people_services.Actor(
-                make_user(
-                    f"officer-{municipality.pk.hex[:6]}", municipality, Role.MUNICIPAL_SETTLEMENT_OFFICER
-                )
-            )
+        # The centre records the settlement, as it does in the product (the municipality is not yet responsible).
         people_services.record_transition(
-            officer, person, phase=Phase.SETTLED, on=days_ago(d), organisation=municipality
+            staff, person, phase=Phase.SETTLED, on=days_ago(d), organisation=municipality
         )
         person.refresh_from_db()
         return person
