@@ -790,6 +790,10 @@ def _groups(ctx: Context, cases: list[Case]) -> list[TeachingGroup]:
         and any(m.kind == MeasureKind.NORWEGIAN for _plan, ms in c.plans for m in ms)
     ]
     ctx.rng.shuffle(members)
+    # Those who started before last week first, so every row of group A can be entered for last week (the
+    # week the attendance page opens on).
+    last_monday = _monday(ctx.today) - _days(7)
+    members.sort(key=lambda p: p.programme_start >= last_monday)
     size_a = (
         min(GROUP_A_SIZE, max(1, len(members) - len(members) // 3)) if len(members) < 30 else GROUP_A_SIZE
     )
