@@ -12,7 +12,9 @@ from bro.core.models import AuditEntry
 from bro.core.roles import Role
 from bro.people.models import SharedAccess
 from bro.people.phases import Phase
+from bro.qualification import rules
 from bro.qualification import services as q
+from bro.qualification.messages import ERRORS
 from bro.qualification.models import Deviation, Participant, PlanVersion
 from tests.conftest import days_ago, make_user
 from tests.qualification.conftest import standard_measures
@@ -40,7 +42,7 @@ def test_a_person_not_settled_gets_no_case(arrive, adviser_actor):
     person = arrive(Phase.READY_FOR_SETTLEMENT)
     with pytest.raises(ValidationError) as exc:
         q.open_case(adviser_actor, person)
-    assert exc.value.message_dict == {"person": [str(q.ERRORS["not_settled"])]}
+    assert exc.value.message_dict == {"person": [str(ERRORS["not_settled"])]}
     assert not Participant.objects.exists()
 
 
@@ -147,7 +149,7 @@ def test_a_late_start_needs_its_cause_and_is_recorded_as_a_deviation(open_partic
         adviser_actor, p, on=late, delay_cause="health_check", note="Ventet på helseundersøkelse"
     )
     deviation = Deviation.objects.get(participant=p)
-    due = q.rules.programme_start_deadline(p.settlement_date).due
+    due = rules.programme_start_deadline(p.settlement_date).due
     assert deviation.cause == "health_check"
     assert deviation.due == due
     assert deviation.days_late == (late - due).days > 0

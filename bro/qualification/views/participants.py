@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from bro.core.forms import apply_errors, save_valid
 from bro.people import selectors as people_selectors
-from bro.qualification import forms, permissions, selectors, services
+from bro.qualification import forms, permissions, rules, selectors, services
 from bro.qualification.models import FORMAL_COMPETENCE_MEASURES, MeasureKind
 
 
@@ -221,7 +221,7 @@ def mapping(request, participant_id):
                     ],
                 ),
             )
-        except services.ValidationError as exc:
+        except ValidationError as exc:
             apply_errors(form, exc)
         else:
             messages.success(request, _("The competence mapping is saved."))
@@ -307,7 +307,7 @@ def plan(request, participant_id):
                 valid_from=form.cleaned_data["valid_from"],
                 reason=form.cleaned_data["reason"],
             )
-        except services.ValidationError as exc:
+        except ValidationError as exc:
             apply_errors(form, exc)
         else:
             messages.success(request, _("A new version of the plan is saved; earlier versions are kept."))
@@ -331,7 +331,7 @@ def plan(request, participant_id):
 @require_http_methods(["GET", "POST"])
 def start(request, participant_id):
     participant = _case(request, participant_id, manage=True)
-    deadline = services.rules.programme_start_deadline(participant.settlement_date)
+    deadline = rules.programme_start_deadline(participant.settlement_date)
     form = forms.StartForm(request.POST or None, initial={"on": timezone.localdate()})
     return _form_page(
         request,
