@@ -9,6 +9,7 @@ from ninja.security import django_auth
 
 from bro.core.api import router as core_router
 from bro.people.api import router as people_router
+from bro.qualification.api import router as qualification_router
 from bro.reception.api import router as reception_router
 from bro.settlement.api import router as settlement_router
 from bro.settlement.housing.api import router as housing_router
@@ -26,6 +27,7 @@ api.add_router("/persons", people_router)
 api.add_router("/reception", reception_router)
 api.add_router("/settlement", settlement_router)
 api.add_router("/housing", housing_router)
+api.add_router("/qualification", qualification_router)
 
 
 @api.exception_handler(ValidationError)

@@ -73,6 +73,7 @@ class World:
     settled_person_id: str
     person_ids: list[str]
     real_values: dict[str, list]  # body field → values that mean something in this world
+    record_ids: dict[str, list[str]]  # path parameter → real ids (a programme case, its decision, appeal)
 
 
 # The running test's world, for the auth provider (schemathesis creates the provider itself).
@@ -118,6 +119,7 @@ def world(_connection_stays_open, users, chain, arrive):
         arrive(Phase.READY_FOR_SETTLEMENT, centre=chain.centre_tromso, given_name="Omid"),
         arrive(Phase.SETTLED, centre=chain.centre_tromso, settle_in=chain.tromso, given_name="Yonas"),
     ]
+    qualification_case = _qualification_case(users, chain, arrive(Phase.SETTLED, given_name="Nasrin"))
     session = Client()
     session.force_login(users[Role.MUNICIPAL_SETTLEMENT_OFFICER])
     today = timezone.localdate().isoformat()
@@ -140,9 +142,36 @@ def world(_connection_stays_open, users, chain, arrive):
             "nationalities": [["SY"], ["ER", "ET"]],
             "languages": [[{"language": "ar", "is_preferred": True}, {"language": "ar"}, {"language": "ti"}]],
         },
+        record_ids=qualification_case,
     )
     yield _current["world"]
     _current.clear()
+
+
+def _qualification_case(users, chain, person) -> dict[str, list[str]]:
+    """A programme case in Harstad with a decision and an appeal: the officer reads them and changes none."""
+    from bro.qualification import decisions
+    from bro.qualification import services as q
+
+    adviser = q.Actor(users[Role.PROGRAMME_ADVISER])
+    case = q.open_case(adviser, person, adult_education=chain.adult_education)
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    q.save_mapping(adviser, case, q.MappingInput(completed_on=yesterday))
+    decision = decisions.create_decision(
+        adviser,
+        case,
+        kind="programme",
+        decided_on=yesterday,
+        effective_from=yesterday,
+        outcome_text="Ja",
+        reasons="Rett",
+    )
+    appeal = decisions.record_appeal(adviser, decision, received_on=yesterday, grounds="Nei")
+    return {
+        "participant_id": [str(case.id)],
+        "decision_id": [str(decision.id)],
+        "appeal_id": [str(appeal.id)],
+    }
 
 
 def _body_fields(case) -> set[str]:
@@ -159,6 +188,9 @@ def _point_at_real_records(case, data, world: World) -> None:
     if "person_id" in case.path_parameters:
         person_id = data.draw(st.sampled_from(world.person_ids), label="person_id")
         case.path_parameters = {**case.path_parameters, "person_id": person_id}
+    for name, ids in world.record_ids.items():
+        if name in case.path_parameters:
+            case.path_parameters = {**case.path_parameters, name: data.draw(st.sampled_from(ids), label=name)}
     if isinstance(case.body, dict):
         body = dict(case.body)
         for key in sorted(_body_fields(case) & set(world.real_values)):
