@@ -191,7 +191,10 @@ BRO_DEMO_EXTENSIONS = [
     "bro.qualification.demo",
 ]
 # Apps that add links on a person's page (``person_links(request, person, access) -> [(url, label)]``).
-BRO_PERSON_LINK_MODULES = ["bro.reception.links", "bro.settlement.links", "bro.settlement.outcomes.links",
+BRO_PERSON_LINK_MODULES = [
+    "bro.reception.links",
+    "bro.settlement.links",
+    "bro.settlement.outcomes.links",
     "bro.qualification.links",
 ]
 # How background jobs run (bro/core/jobs.py): "thread" (default, no extra server), "worker" or "eager".

@@ -149,7 +149,7 @@ class MunicipalityOverviewOut(Schema):
     settled_without_housing: list[ProposalOut]
 
 
-class UnitOut(Schema):
+class SettlementUnitOut(Schema):
     id: uuid.UUID = Field(..., description="The household id, or the person id for a person without one")
     person_ids: list[uuid.UUID]
     is_unaccompanied_minor: bool
@@ -380,7 +380,7 @@ def record_decision(request, payload: DecisionIn):
 
 @router.get(
     "/ready",
-    response={200: list[UnitOut], **error_responses(401, 403, 422)},
+    response={200: list[SettlementUnitOut], **error_responses(401, 403, 422)},
     summary="Households ready for settlement",
 )
 def ready(request):

@@ -63,7 +63,7 @@ class TermsIn(Schema):
     published: bool = False
 
 
-class RequestIn(Schema):
+class SelfSettlementRequestIn(Schema):
     household_id: uuid.UUID
     municipality_number: Text = Field(..., max_length=4)
     landlord: Text = Field(..., max_length=200)
@@ -74,7 +74,7 @@ class RequestIn(Schema):
     contract_start: IsoDate
 
 
-class RequestOut(Schema):
+class SelfSettlementRequestOut(Schema):
     id: uuid.UUID
     household_id: uuid.UUID
     household_size: int
@@ -94,7 +94,7 @@ class RequestOut(Schema):
     processing_days: int | None
 
 
-class DecisionIn(Schema):
+class SelfSettlementDecisionIn(Schema):
     approve: bool
     reason: Text = Field("", max_length=2000)
     decided_on: IsoDate | None = None
@@ -112,7 +112,7 @@ class UnitIn(Schema):
     note: Text = Field("", max_length=500)
 
 
-class UnitOut(Schema):
+class HousingUnitOut(Schema):
     id: uuid.UUID
     municipality: str
     address: str
@@ -301,7 +301,7 @@ def save_terms(request, municipality_number: str, payload: TermsIn):
 
 @router.get(
     "/self-settlement/requests",
-    response={200: list[RequestOut], **error_responses(401, 403, 422)},
+    response={200: list[SelfSettlementRequestOut], **error_responses(401, 403, 422)},
     summary="Requests your organisation sent or must decide",
 )
 def list_requests(request, status: RequestStatus | None = None):
@@ -313,10 +313,10 @@ def list_requests(request, status: RequestStatus | None = None):
 
 @router.post(
     "/self-settlement/requests",
-    response={201: RequestOut, **error_responses(400, 401, 403, 404, 422)},
+    response={201: SelfSettlementRequestOut, **error_responses(400, 401, 403, 404, 422)},
     summary="Send a household's self-settlement request to a municipality",
 )
-def submit_request(request, payload: RequestIn):
+def submit_request(request, payload: SelfSettlementRequestIn):
     if not permissions.submitting_organisations(request.user):
         raise PermissionDenied
     household = _household(payload.household_id)
@@ -340,7 +340,7 @@ def submit_request(request, payload: RequestIn):
 
 @router.get(
     "/self-settlement/requests/{request_id}",
-    response={200: RequestOut, **error_responses(401, 403, 404, 422)},
+    response={200: SelfSettlementRequestOut, **error_responses(401, 403, 404, 422)},
     summary="One self-settlement request",
 )
 def get_request(request, request_id: uuid.UUID):
@@ -350,10 +350,10 @@ def get_request(request, request_id: uuid.UUID):
 
 @router.post(
     "/self-settlement/requests/{request_id}/decision",
-    response={200: RequestOut, **error_responses(400, 401, 403, 404, 422)},
+    response={200: SelfSettlementRequestOut, **error_responses(400, 401, 403, 404, 422)},
     summary="Approve or reject a self-settlement request",
 )
-def decide_request(request, request_id: uuid.UUID, payload: DecisionIn):
+def decide_request(request, request_id: uuid.UUID, payload: SelfSettlementDecisionIn):
     obj, _persons = selectors.get_request(request.user, request_id, channel="api")
     decided = services.decide_request(
         _actor(request), obj, approve=payload.approve, reason=payload.reason, decided_on=payload.decided_on
@@ -377,7 +377,7 @@ def _unit_out(row) -> dict:
 
 @router.get(
     "/units",
-    response={200: list[UnitOut], **error_responses(401, 403)},
+    response={200: list[HousingUnitOut], **error_responses(401, 403)},
     summary="Your municipality's housing units",
 )
 def list_units(request):
@@ -388,7 +388,7 @@ def list_units(request):
 
 @router.post(
     "/units",
-    response={201: UnitOut, **error_responses(400, 401, 403, 422)},
+    response={201: HousingUnitOut, **error_responses(400, 401, 403, 422)},
     summary="Add a housing unit",
 )
 def create_unit(request, payload: UnitIn):
