@@ -138,30 +138,34 @@ def _stamp(day: datetime.date, seconds: int = 0) -> datetime.datetime:
 
 
 @contextlib.contextmanager
-def _explicit_timestamps():
+def explicit_timestamps(*fields: tuple):
     """Let bulk_create keep the timestamps we set instead of stamping ``now()``.
 
-    Demo rows are dated on their own day (so that same-day events keep their order and two
-    builds are identical); ``auto_now``/``auto_now_add`` would overwrite that. The flags are
-    restored afterwards.
+    ``fields`` are (model, field name) pairs. Demo rows are dated on their own day (so that same-day
+    events keep their order and two builds are identical); ``auto_now``/``auto_now_add`` would overwrite
+    that. The flags are restored afterwards. Every demo module uses this for its own models.
     """
-    fields = [
-        Organisation._meta.get_field("created_at"),
-        Membership._meta.get_field("created_at"),
-        Person._meta.get_field("created_at"),
-        Person._meta.get_field("updated_at"),
-        Household._meta.get_field("created_at"),
-        PhaseEvent._meta.get_field("recorded_at"),
-        SharedAccess._meta.get_field("granted_at"),
-    ]
-    saved = [(f, f.auto_now, f.auto_now_add) for f in fields]
+    found = [model._meta.get_field(name) for model, name in fields]
+    saved = [(f, f.auto_now, f.auto_now_add) for f in found]
     try:
-        for f in fields:
+        for f in found:
             f.auto_now = f.auto_now_add = False
         yield
     finally:
         for f, auto_now, auto_now_add in saved:
             f.auto_now, f.auto_now_add = auto_now, auto_now_add
+
+
+def _explicit_timestamps():
+    return explicit_timestamps(
+        (Organisation, "created_at"),
+        (Membership, "created_at"),
+        (Person, "created_at"),
+        (Person, "updated_at"),
+        (Household, "created_at"),
+        (PhaseEvent, "recorded_at"),
+        (SharedAccess, "granted_at"),
+    )
 
 
 # --- organisations ------------------------------------------------------------------------------

@@ -29,7 +29,6 @@ removes cases, groups and tests that point into demo organisations.
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import random
 from collections import defaultdict
@@ -41,7 +40,7 @@ from django.db.models import Q
 from bro.core.models import Organisation, User
 from bro.core.roles import OrganisationKind
 from bro.demo.data import HARSTAD
-from bro.demo.generator import Ids, _stamp, demo_ids
+from bro.demo.generator import Ids, _stamp, demo_ids, explicit_timestamps
 from bro.people.models import Person, PhaseEvent, SharedAccess
 from bro.people.phases import FinishOutcome, ImmigrantCategory, Phase
 from bro.qualification import rules
@@ -63,6 +62,7 @@ from bro.qualification.models import (
     FinalGoal,
     Measure,
     MeasureKind,
+    NirExport,
     OneYearStatus,
     Participant,
     PlanVersion,
@@ -184,27 +184,19 @@ CHANGE_REASONS = "Endringen er drøftet med deltakeren og bygger på evalueringe
 LEAVE_REASONS = "Permisjon ved fødsel. Programperioden forlenges med permisjonstiden."
 
 
-@contextlib.contextmanager
 def _explicit_timestamps():
     """Keep the timestamps set here (bulk_create would stamp now() and break determinism)."""
-    fields = [
-        Participant._meta.get_field("created_at"),
-        CompetenceMapping._meta.get_field("updated_at"),
-        PlanVersion._meta.get_field("created_at"),
-        Decision._meta.get_field("created_at"),
-        Appeal._meta.get_field("created_at"),
-        TeachingGroup._meta.get_field("created_at"),
-        AttendanceWeek._meta.get_field("recorded_at"),
-        TestResult._meta.get_field("created_at"),
-    ]
-    saved = [(f, f.auto_now, f.auto_now_add) for f in fields]
-    try:
-        for f in fields:
-            f.auto_now = f.auto_now_add = False
-        yield
-    finally:
-        for f, auto_now, auto_now_add in saved:
-            f.auto_now, f.auto_now_add = auto_now, auto_now_add
+    return explicit_timestamps(
+        (Participant, "created_at"),
+        (CompetenceMapping, "updated_at"),
+        (PlanVersion, "created_at"),
+        (Decision, "created_at"),
+        (Appeal, "created_at"),
+        (TeachingGroup, "created_at"),
+        (AttendanceWeek, "recorded_at"),
+        (TestResult, "created_at"),
+        (NirExport, "created_at"),
+    )
 
 
 def _weighted(rng: random.Random, weights: dict):
@@ -969,6 +961,36 @@ def _decisions(ctx: Context, cases: list[Case], leave: dict) -> tuple[list[Decis
     return made, appeals
 
 
+def _handovers(ctx: Context) -> list[NirExport]:
+    """Harstad hands its registrations over to NIR monthly: last year's months, each exported on the 8th
+    of the month after (so what was decided this month, and last month before the 8th, is still due)."""
+    result = []
+    first = ctx.today.replace(day=1)
+    for back in range(12, 0, -1):
+        start = rules.add_months(first, -back)
+        end = rules.add_months(start, 1) - datetime.timedelta(days=1)
+        made = end + datetime.timedelta(days=8)
+        if made > ctx.today:
+            continue
+        count = (
+            Participant.objects.filter(municipality=ctx.harstad, settlement_date__lte=end)
+            .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))
+            .count()
+        )
+        result.append(
+            NirExport(
+                id=ctx.ids(),
+                municipality=ctx.harstad,
+                period_start=start,
+                period_end=end,
+                participants=count,
+                created_at=_stamp(made, 9 * 3600),
+                created_by=ctx.adviser,
+            )
+        )
+    return result
+
+
 # --- build and reset ---------------------------------------------------------------------------------------
 
 
@@ -1029,6 +1051,8 @@ def build(*, seed: int, today: datetime.date, log) -> None:
         made, appeals = _decisions(ctx, cases, leave)
         Decision.objects.bulk_create(made)
         Appeal.objects.bulk_create(appeals)
+        handovers = _handovers(ctx)
+        NirExport.objects.bulk_create(handovers)
 
     in_harstad = [c for c in cases if c.harstad]
     log(
@@ -1038,7 +1062,7 @@ def build(*, seed: int, today: datetime.date, log) -> None:
         f"{sum(1 for c in in_harstad if c.finished)} ended), {len(deviations)} late starts"
         + (" (one moved past the deadline)" if moved else "")
         + f", {sum(len(c.plans) for c in cases)} plan versions, {len(attendance)} attendance weeks, "
-        f"{len(tests)} tests, {len(made)} decisions, {len(appeals)} appeals, "
+        f"{len(tests)} tests, {len(made)} decisions, {len(appeals)} appeals, {len(handovers)} NIR exports, "
         f"groups of {', '.join(str(g.members.count()) for g in groups)}"
         + (f"; {skipped} programme starts without the right skipped" if skipped else "")
     )
@@ -1056,6 +1080,7 @@ def reset(*, log) -> None:
         demo_ids() | Q(municipality__in=demo_orgs) | Q(adult_education__in=demo_orgs)
     )
     counts = {
+        "NIR exports": _delete(NirExport.objects.filter(demo_ids() | Q(municipality__in=demo_orgs))),
         "tests": _delete(TestResult.objects.filter(demo_ids() | Q(organisation__in=demo_orgs))),
         "teaching groups": _delete(TeachingGroup.objects.filter(demo_ids() | Q(organisation__in=demo_orgs))),
         "attendance weeks": _delete(AttendanceWeek.objects.filter(demo_ids() | Q(participant__in=cases))),

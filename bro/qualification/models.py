@@ -530,3 +530,30 @@ class Deviation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["participant", "kind"], name="deviation_once_per_kind"),
         ]
+
+
+class NirExport(models.Model):
+    """An export file for NIR downloaded for a municipality and period: what was handed over for national
+    registration. A decision or an end is registered once a file covering its date was made on or after it
+    (the registration deadline in rules.nir_registration_deadline)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    municipality = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality")
+    )
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("to"))
+    participants = models.PositiveIntegerField(_("participants"))
+    created_at = models.DateTimeField(_("made"), auto_now_add=True)
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("NIR export")
+        verbose_name_plural = _("NIR exports")
+        indexes = [models.Index(fields=["municipality", "period_end"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")), name="nir_export_period_valid"
+            ),
+        ]

@@ -30,6 +30,7 @@ from bro.qualification.models import (
     AttendanceWeek,
     Decision,
     DecisionKind,
+    NirExport,
     Participant,
     PlanVersion,
 )
@@ -204,6 +205,31 @@ def build_export(
             channel=channel,
         )
     return document
+
+
+def record_handover(
+    user: User, municipality: Organisation, document: Mapping, *, channel: str = "web"
+) -> NirExport:
+    """Record that the export file was handed out for registration in NIR: the registration deadlines of
+    decisions and ends in its period count as met from now (selectors.case_deadlines)."""
+    if not permissions.can_export(user, municipality):
+        raise PermissionDenied
+    export = NirExport.objects.create(
+        municipality=municipality,
+        period_start=datetime.date.fromisoformat(document["period"]["start"]),
+        period_end=datetime.date.fromisoformat(document["period"]["end"]),
+        participants=len(document["participants"]),
+        created_by=user,
+    )
+    audit.record(
+        user=user,
+        organisation=municipality,
+        action=AuditAction.CREATE,
+        obj=export,
+        summary=f"NIR export file {export.period_start.isoformat()}–{export.period_end.isoformat()}",
+        channel=channel,
+    )
+    return export
 
 
 def _plan_periods(versions: list[PlanVersion]) -> list[tuple[PlanVersion, datetime.date | None]]:

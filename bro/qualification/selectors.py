@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from bro.core import audit, policy
 from bro.core.models import AuditAction, Organisation, User
@@ -212,12 +213,14 @@ class DeadlineRow:
     done_on: datetime.date | None
     state: str
     deviation: object | None = None
+    detail: str = ""  # what the deadline is about, e.g. which decision must be registered
 
     @property
     def label(self) -> str:
         from bro.qualification.messages import DEADLINE_LABELS
 
-        return DEADLINE_LABELS.get(self.code, self.code)
+        label = str(DEADLINE_LABELS.get(self.code, self.code))
+        return f"{label}: {self.detail}" if self.detail else label
 
     @property
     def state_label(self) -> str:
@@ -258,4 +261,38 @@ def case_deadlines(participant: Participant, today: datetime.date) -> list[Deadl
             state = rules.deadline_state(deadline.due, done_on, today)
         deviation = deviations.get("late_programme_start") if deadline.code == "programme_start" else None
         rows.append(DeadlineRow(deadline.code, deadline.due, deadline.source, done_on, state, deviation))
+    rows.extend(_registration_deadlines(participant, today))
+    return sorted(rows, key=lambda r: (r.due, r.code))
+
+
+def _registration_deadlines(participant: Participant, today: datetime.date) -> list[DeadlineRow]:
+    """Each decision and the end must be registered in NIR (DOMAIN §5 [public rule]) within the deadline of
+    rules.nir_registration_deadline; it counts as registered once an export file covering its date was made
+    on or after that date (nir.record_handover)."""
+    from bro.qualification import rules
+    from bro.qualification.models import EndReason, NirExport
+
+    events = [(d.decided_on, d.get_kind_display()) for d in participant.decisions.order_by("decided_on")]
+    if participant.ended_on is not None:
+        events.append(
+            (participant.ended_on, EndReason(participant.end_reason).label if participant.end_reason else "")
+        )
+    if not events:
+        return []
+    handovers = [
+        (start, end, timezone.localtime(made).date())
+        for start, end, made in NirExport.objects.filter(
+            municipality_id=participant.municipality_id
+        ).values_list("period_start", "period_end", "created_at")
+    ]
+    rows = []
+    for day, what in events:
+        deadline = rules.nir_registration_deadline(day)
+        done_on = min(
+            (made for start, end, made in handovers if start <= day <= end and made >= day), default=None
+        )
+        state = rules.deadline_state(deadline.due, done_on, today)
+        rows.append(
+            DeadlineRow(deadline.code, deadline.due, deadline.source, done_on, state, detail=str(what))
+        )
     return rows

@@ -9,7 +9,6 @@ for those who have moved on from it, whose record follows them (002:L19–93, L9
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import random
 from decimal import Decimal
@@ -20,7 +19,7 @@ from django.urls import reverse
 from bro.core.models import Membership, Notification, Organisation
 from bro.core.roles import OrganisationKind
 from bro.demo.data import HARSTAD, HARSTAD_CENTRE
-from bro.demo.generator import Ids, _stamp, demo_ids
+from bro.demo.generator import Ids, _stamp, demo_ids, explicit_timestamps
 from bro.people.models import Person, PhaseEvent
 from bro.people.rules import RECEPTION_PHASES, age_on
 from bro.reception import permissions, rules
@@ -30,24 +29,14 @@ from bro.reception.services import OCCUPANCY_NOTIFICATION
 TRAINING_WEEKS = 26  # the last half year of weekly training for each resident
 
 
-@contextlib.contextmanager
 def _explicit_timestamps():
-    """Keep the timestamps set here (bulk_create would stamp now() and break determinism)."""
-    fields = [
-        CentreCapacity._meta.get_field("recorded_at"),
-        OccupancyChange._meta.get_field("recorded_at"),
-        HostServiceCapacity._meta.get_field("recorded_at"),
-        TrainingWeek._meta.get_field("recorded_at"),
-        Notification._meta.get_field("created_at"),
-    ]
-    saved = [(f, f.auto_now_add) for f in fields]
-    try:
-        for f in fields:
-            f.auto_now_add = False
-        yield
-    finally:
-        for f, flag in saved:
-            f.auto_now_add = flag
+    return explicit_timestamps(
+        (CentreCapacity, "recorded_at"),
+        (OccupancyChange, "recorded_at"),
+        (HostServiceCapacity, "recorded_at"),
+        (TrainingWeek, "recorded_at"),
+        (Notification, "created_at"),
+    )
 
 
 def build(*, seed: int, today, log) -> None:

@@ -832,3 +832,59 @@ def test_the_identity_number_never_reaches_the_audit_log(complete_case, client, 
     assert logged.filter(object_type="qualification.nir_export").count() == 2
     dump = json.dumps(list(AuditEntry.objects.values()), default=str)
     assert number not in dump
+
+
+# --- registration deadlines: a decision counts as registered once a file covering it was handed out ------------
+
+
+def test_a_decision_is_due_for_registration_until_an_export_covering_it_is_downloaded(
+    client, users, chain, settle
+):
+    """Decisions must be registered in NIR (DOMAIN §5 [public rule]) within the deadline of
+    rules.nir_registration_deadline; downloading the export file that covers the decision meets it."""
+    from bro.qualification import decisions, selectors
+    from bro.qualification.models import NirExport
+
+    adviser = users[Role.PROGRAMME_ADVISER]
+    actor = q.Actor(adviser)
+    case = q.open_case(actor, settle(120))
+    q.save_mapping(actor, case, q.MappingInput(completed_on=days_ago(110)))
+    decided = days_ago(40)
+    decisions.create_decision(
+        actor,
+        case,
+        kind="programme",
+        decided_on=decided,
+        effective_from=days_ago(35),
+        outcome_text="Introduksjonsprogram.",
+        reasons="Rett og plikt.",
+    )
+
+    def registration():
+        [row] = [
+            r for r in selectors.case_deadlines(case, timezone.localdate()) if r.code == "nir_registration"
+        ]
+        return row
+
+    row = registration()
+    assert row.due == rules.nir_registration_deadline(decided).due
+    assert row.state == rules.LATE and row.done_on is None
+    assert "introduksjonsprogram" in row.label.lower()
+
+    client.force_login(adviser)
+    month = f"{decided.year}-{decided.month:02d}"
+    response = client.get("/qualification/export/file/", {"municipality": chain.harstad.pk, "month": month})
+    assert response.status_code == 200
+    export = NirExport.objects.get()
+    assert export.period_start <= decided <= export.period_end
+    row = registration()
+    assert row.done_on == timezone.localdate()
+    assert row.state == rules.DONE_LATE  # handed over, after the 14 days
+
+
+def test_looking_at_the_report_is_not_a_handover(client, users, chain):
+    from bro.qualification.models import NirExport
+
+    client.force_login(users[Role.PROGRAMME_ADVISER])
+    assert client.get("/qualification/export/", {"municipality": chain.harstad.pk}).status_code in (200, 400)
+    assert not NirExport.objects.exists()

@@ -129,6 +129,7 @@ def nir_export(
     document = nir.build_export(
         request.user, municipality, period_start=period_start, period_end=period_end, channel="api"
     )
+    nir.record_handover(request.user, municipality, document, channel="api")
     return {"file_name": nir.file_name(document), "document": document, "report": _report(request, document)}
 
 
