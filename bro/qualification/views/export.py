@@ -186,7 +186,9 @@ def export_file(request):
     document = _build(request, form)
     if document is None:
         return _page(request, form=form, check_form=CheckForm(), status=400)
-    nir.record_handover(request.user, Organisation.objects.get(pk=form.cleaned_data["municipality"]), document)
+    nir.record_handover(
+        request.user, Organisation.objects.get(pk=form.cleaned_data["municipality"]), document
+    )
     response = JsonResponse(document, json_dumps_params={"ensure_ascii": False, "indent": 1})
     response["Content-Disposition"] = f'attachment; filename="{nir.file_name(document)}"'
     return response
