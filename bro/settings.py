@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "bro.settlement.outcomes",
     "bro.settlement.matchingruns",
     "bro.qualification",
+    "bro.volunteering",
+    "bro.volunteering.matches",
+    "bro.volunteering.grants",
 ]
 
 MIDDLEWARE = [
@@ -182,6 +185,7 @@ BRO_MENU_MODULES = [
     "bro.settlement.housing.menu",
     "bro.settlement.outcomes.menu",
     "bro.qualification.menu",
+    "bro.volunteering.menu",
 ]
 BRO_DEMO_EXTENSIONS = [
     "bro.reception.demo",
@@ -189,6 +193,7 @@ BRO_DEMO_EXTENSIONS = [
     "bro.settlement.housing.demo",
     "bro.settlement.outcomes.demo",
     "bro.qualification.demo",
+    "bro.volunteering.demo",
 ]
 # Apps that add links on a person's page (``person_links(request, person, access) -> [(url, label)]``).
 BRO_PERSON_LINK_MODULES = [

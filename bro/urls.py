@@ -15,4 +15,7 @@ urlpatterns = [
     path("settlement/outcomes/", include("bro.settlement.outcomes.urls")),
     path("settlement/matching/", include("bro.settlement.matchingruns.urls")),
     path("qualification/", include("bro.qualification.urls")),
+    path("volunteering/", include("bro.volunteering.urls")),
+    path("volunteering/matches/", include("bro.volunteering.matches.urls")),
+    path("volunteering/grants/", include("bro.volunteering.grants.urls")),
 ]

@@ -1,0 +1,4 @@
+"""Placeholder until this area lands."""
+
+app_name = "grants"
+urlpatterns: list = []
