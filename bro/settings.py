@@ -159,6 +159,9 @@ STATIC_ROOT = BASE_DIR / "var" / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+# Uploaded files (grant-application attachments); served only through views that check access, never
+# directly, so there is no MEDIA_URL route.
+MEDIA_ROOT = Path(os.environ.get("BRO_MEDIA_ROOT") or BASE_DIR / "var" / "media")
 
 BRO_PAGE_SIZE = 25
 
