@@ -22,6 +22,10 @@ def items(request) -> list[tuple[str, str]]:
         wanted.append(("volunteering:volunteer_list", _("Volunteers")))
     if permissions.coordinator_organisations(user) or permissions.publishing_organisations(user):
         wanted.append(("volunteering:need_list", _("Needs and activities")))
+    from bro.volunteering.grants import permissions as grants
+
+    if permissions.coordinator_organisations(user) or grants.scheme_organisations(user):
+        wanted.append(("grants:scheme_list", _("Grants")))
     if permissions.can_see_overview(user):
         wanted.append(("volunteering:overview", _("Civil society")))
     return [(url, label) for name, label in wanted if (url := _url(name))]
