@@ -1,0 +1,121 @@
+"""Acceptance 1 of issue 6: a centre publishes a need, a new volunteer signs up, completes onboarding except
+the police certificate, is offered adult activities but not one with children, gets the certificate, is
+matched to a family who consents, logs check-ins and hours, and the match ends with feedback from both."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from bro.core.municipalities import municipality_by_number
+from bro.core.roles import Role
+from bro.volunteering import rules as onboarding_rules
+from bro.volunteering.matches import selectors, services
+from bro.volunteering.matches.models import Match
+from bro.volunteering.models import Need, Onboarding, Volunteer
+from tests.conftest import days_ago
+
+pytestmark = pytest.mark.django_db
+
+
+def test_from_published_need_to_ended_match_with_feedback_from_both(
+    chain, users, family, caseworker, coordinator, client
+):
+    # The centre publishes a need without personal data (the needs area's service is not in yet: the row).
+    need = Need.objects.create(
+        organisation=chain.centre_harstad,
+        title="Friend family for a family of two in Harstad, Arabic or English",
+        kind="friend_family",
+        municipality=municipality_by_number("5503"),
+        languages=["ar", "en"],
+        involves_children=True,
+        published_on=days_ago(30),
+    )
+    assert need.status == Need.Status.OPEN
+
+    # A new volunteer signs up (the sign-up area's service is not in yet: the row) and is onboarded with the
+    # volunteer centre except the police certificate.
+    kari = Volunteer.objects.create(
+        user=users[Role.VOLUNTEER],
+        given_name="Kari",
+        family_name="Nordmann",
+        email="kari@example.no",
+        languages=["ar", "no"],
+        interests=["friend_family"],
+        availability=["weekend"],
+        municipality=municipality_by_number("5503"),
+    )
+    onboarding = Onboarding.objects.create(
+        volunteer=kari,
+        organisation=chain.volunteer_centre,
+        information_meeting_on=days_ago(20),
+        training_on=days_ago(15),
+        commitment_signed_on=days_ago(15),
+    )
+    progress = onboarding_rules.Progress(
+        information_meeting=days_ago(20), training=days_ago(15), commitment=days_ago(15)
+    )
+    adults = onboarding_rules.Requirements(information_meeting=True, training=True, commitment=True)
+    children = onboarding_rules.Requirements(information_meeting=True, involves_children=True)
+    assert onboarding_rules.may_start(adults, progress, days_ago(0))
+    assert onboarding_rules.missing_steps(children, progress, days_ago(0)) == ("police_certificate",)
+
+    # The family's programme adviser asks the centre for a friend family; the son makes it a match with children.
+    match = services.request_match(
+        caseworker,
+        family,
+        organisation=chain.volunteer_centre,
+        kind="friend_family",
+        need="A friend family to show the town and practise Norwegian",
+        with_household=True,
+        agreed_months=6,
+    )
+    assert match.status == Match.Status.REQUESTED and match.involves_children
+
+    # Without the certificate Kari is proposed only as "after onboarding", and cannot be chosen.
+    ready, waiting = selectors.proposals(coordinator.user, match, days_ago(0))
+    assert ready == [] and [p.volunteer for p in waiting] == [kari]
+    assert waiting[0].missing == ["police certificate"]
+    with pytest.raises(ValidationError) as refused:
+        services.assign_volunteer(coordinator, match, kari)
+    assert "police certificate" in str(refused.value)
+
+    # She gets the certificate; now she is proposed with reasons and chosen.
+    onboarding.police_certificate_on = days_ago(11)
+    onboarding.save()
+    ready, waiting = selectors.proposals(coordinator.user, match, days_ago(0))
+    assert [p.volunteer for p in ready] == [kari] and waiting == []
+    assert "Lives in the municipality" in ready[0].reasons
+    services.assign_volunteer(coordinator, match, kari)
+
+    # The match cannot start before the family consents; Kari sees only that it awaits consent.
+    with pytest.raises(ValidationError):
+        services.start_match(coordinator, match, starts_on=days_ago(10))
+    client.force_login(users[Role.VOLUNTEER])
+    page = client.get(reverse("matches:match_detail", args=[match.pk])).content.decode()
+    assert "Amina" not in page and "awaiting-consent" in page
+
+    services.record_consent(caseworker, match, given_on=days_ago(12), extra_fields=["household_size"])
+    services.start_match(coordinator, match, starts_on=days_ago(10))
+    page = client.get(reverse("matches:match_detail", args=[match.pk])).content.decode()
+    assert "Amina" in page and "<dd>ar</dd>" in page and "Haddad" not in page and "Storgata" not in page
+
+    # Kari logs check-ins through her page; the hours add up.
+    url = reverse("matches:match_check_in", args=[match.pk])
+    for ago, hours in ((9, "2.5"), (2, "3")):
+        response = client.post(
+            url, {"day": days_ago(ago).isoformat(), "hours": hours, "note": "Walk in town"}
+        )
+        assert response.status_code == 302
+    assert selectors.match_detail(users[Role.VOLUNTEER], match.pk).hours == Decimal("5.5")
+
+    # The coordinator ends the match with the family's feedback; Kari adds hers.
+    services.end_match(coordinator, match, ends_on=days_ago(1), refugee_feedback="We made friends.")
+    response = client.post(
+        reverse("matches:match_volunteer_feedback", args=[match.pk]), {"volunteer-feedback": "Lovely family."}
+    )
+    assert response.status_code == 302
+    match.refresh_from_db()
+    assert match.status == Match.Status.ENDED and match.ends_on == days_ago(1)
+    assert match.refugee_feedback == "We made friends." and match.volunteer_feedback == "Lovely family."
