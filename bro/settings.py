@@ -204,6 +204,7 @@ BRO_PERSON_LINK_MODULES = [
     "bro.settlement.links",
     "bro.settlement.outcomes.links",
     "bro.qualification.links",
+    "bro.volunteering.matches.links",
 ]
 # How background jobs run (bro/core/jobs.py): "thread" (default, no extra server), "worker" or "eager".
 BRO_JOBS_RUNNER = os.environ.get("BRO_JOBS_RUNNER", "thread")

@@ -717,7 +717,7 @@ def _walk(patterns, prefix=""):
 
 
 # Apps whose endpoints have an access matrix of their own (tests/<app>/test_access_matrix.py).
-OWN_MATRIX_PREFIXES = ("reception/", "settlement/", "housing/", "qualification/")
+OWN_MATRIX_PREFIXES = ("reception/", "settlement/", "housing/", "qualification/", "volunteering/")
 
 
 def _person_page_routes() -> set[str]:

@@ -22,6 +22,8 @@ def items(request) -> list[tuple[str, str]]:
         wanted.append(("volunteering:volunteer_list", _("Volunteers")))
     if permissions.coordinator_organisations(user) or permissions.publishing_organisations(user):
         wanted.append(("volunteering:need_list", _("Needs and activities")))
+    if permissions.coordinator_organisations(user):
+        wanted.append(("matches:match_list", _("Matches")))
     from bro.volunteering.grants import permissions as grants
 
     if permissions.coordinator_organisations(user) or grants.scheme_organisations(user):

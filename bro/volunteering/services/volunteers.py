@@ -43,7 +43,7 @@ from bro.volunteering.models import (
 )
 
 ERRORS = {
-    "required": _("This field is required."),
+    "required": _("Fill in this field."),
     "email_invalid": _("Enter a valid email address."),
     "email_taken": _("This email address has already signed up. Log in to change your details."),
     "unknown_municipality": _("We do not know that municipality. Give its four-digit number, e.g. 5503."),

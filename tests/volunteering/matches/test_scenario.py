@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from bro.core.municipalities import municipality_by_number
 from bro.core.roles import Role
@@ -76,17 +77,17 @@ def test_from_published_need_to_ended_match_with_feedback_from_both(
     # Without the certificate Kari is proposed only as "after onboarding", and cannot be chosen.
     ready, waiting = selectors.proposals(coordinator.user, match, days_ago(0))
     assert ready == [] and [p.volunteer for p in waiting] == [kari]
-    assert waiting[0].missing == ["police certificate"]
+    assert waiting[0].missing == [str(gettext("police certificate"))]
     with pytest.raises(ValidationError) as refused:
         services.assign_volunteer(coordinator, match, kari)
-    assert "police certificate" in str(refused.value)
+    assert str(gettext("police certificate")) in str(refused.value)
 
     # She gets the certificate; now she is proposed with reasons and chosen.
     onboarding.police_certificate_on = days_ago(11)
     onboarding.save()
     ready, waiting = selectors.proposals(coordinator.user, match, days_ago(0))
     assert [p.volunteer for p in ready] == [kari] and waiting == []
-    assert "Lives in the municipality" in ready[0].reasons
+    assert str(gettext("Lives in the municipality")) in ready[0].reasons
     services.assign_volunteer(coordinator, match, kari)
 
     # The match cannot start before the family consents; Kari sees only that it awaits consent.
