@@ -11,10 +11,12 @@ from django.utils.translation import gettext
 
 from bro.core.municipalities import municipality_by_number
 from bro.core.roles import Role
+from bro.people import services as people_services
 from bro.volunteering import rules as onboarding_rules
 from bro.volunteering.matches import selectors, services
 from bro.volunteering.matches.models import Match
-from bro.volunteering.models import Need, Onboarding, Volunteer
+from bro.volunteering.models import Need
+from bro.volunteering.services import needs, volunteers
 from tests.conftest import days_ago
 
 pytestmark = pytest.mark.django_db
@@ -23,44 +25,69 @@ pytestmark = pytest.mark.django_db
 def test_from_published_need_to_ended_match_with_feedback_from_both(
     chain, users, family, caseworker, coordinator, client
 ):
-    # The centre publishes a need without personal data (the needs area's service is not in yet: the row).
-    need = Need.objects.create(
-        organisation=chain.centre_harstad,
+    harstad = municipality_by_number("5503")
+    # The centre publishes a need without personal data.
+    need = needs.publish_need(
+        people_services.Actor(users[Role.RECEPTION_STAFF]),
+        chain.centre_harstad,
         title="Friend family for a family of two in Harstad, Arabic or English",
+        description="A mother and her son who would like to get to know the town.",
         kind="friend_family",
-        municipality=municipality_by_number("5503"),
+        municipality=harstad,
         languages=["ar", "en"],
         involves_children=True,
-        published_on=days_ago(30),
     )
-    assert need.status == Need.Status.OPEN
+    assert need.status == Need.Status.OPEN and need in Need.objects.filter(is_public=True)
 
-    # A new volunteer signs up (the sign-up area's service is not in yet: the row) and is onboarded with the
-    # volunteer centre except the police certificate.
-    kari = Volunteer.objects.create(
-        user=users[Role.VOLUNTEER],
-        given_name="Kari",
-        family_name="Nordmann",
-        email="kari@example.no",
-        languages=["ar", "no"],
-        interests=["friend_family"],
-        availability=["weekend"],
-        municipality=municipality_by_number("5503"),
+    # A new volunteer signs up on her own, naming no organisation; the volunteer centre takes her on and
+    # records every step but the police certificate.
+    kari, _offers = volunteers.sign_up(
+        volunteers.VolunteerInput(
+            given_name="Kari",
+            family_name="Nordmann",
+            email="kari@example.no",
+            municipality="5503",
+            languages=["ar", "nb"],
+            interests=["friend_family"],
+            availability=["weekend"],
+        ),
+        "a long and private passphrase",
     )
-    onboarding = Onboarding.objects.create(
-        volunteer=kari,
-        organisation=chain.volunteer_centre,
+    onboarding = volunteers.start_onboarding(coordinator.user, kari, chain.volunteer_centre)
+    volunteers.record_onboarding_steps(
+        coordinator.user,
+        onboarding,
         information_meeting_on=days_ago(20),
         training_on=days_ago(15),
         commitment_signed_on=days_ago(15),
     )
-    progress = onboarding_rules.Progress(
-        information_meeting=days_ago(20), training=days_ago(15), commitment=days_ago(15)
+
+    # She may start at once on an adult activity, not on one with children (DOMAIN §9).
+    common = {"phase": "settled", "target_sex": "any", "municipality": harstad, "starts_on": days_ago(30)}
+    cafe = needs.record_activity(
+        coordinator,
+        chain.volunteer_centre,
+        name="Språkkafé",
+        kind="language_cafe",
+        needs_information_meeting=True,
+        **common,
     )
-    adults = onboarding_rules.Requirements(information_meeting=True, training=True, commitment=True)
-    children = onboarding_rules.Requirements(information_meeting=True, involves_children=True)
-    assert onboarding_rules.may_start(adults, progress, days_ago(0))
-    assert onboarding_rules.missing_steps(children, progress, days_ago(0)) == ("police_certificate",)
+    homework = needs.record_activity(
+        coordinator,
+        chain.volunteer_centre,
+        name="Leksehjelp",
+        kind="homework_help",
+        involves_children=True,
+        **common,
+    )
+    open_to_her = {
+        row.activity: row.missing for row in volunteers.activities_open_to(kari, chain.volunteer_centre)
+    }
+    assert open_to_her == {cafe: (), homework: (onboarding_rules.POLICE_CERTIFICATE,)}
+    volunteers.add_to_activity(coordinator.user, kari, cafe)
+    with pytest.raises(ValidationError):
+        volunteers.add_to_activity(coordinator.user, kari, homework)
+    assert list(kari.activities.all()) == [cafe]
 
     # The family's programme adviser asks the centre for a friend family; the son makes it a match with children.
     match = services.request_match(
@@ -83,8 +110,7 @@ def test_from_published_need_to_ended_match_with_feedback_from_both(
     assert str(gettext("police certificate")) in str(refused.value)
 
     # She gets the certificate; now she is proposed with reasons and chosen.
-    onboarding.police_certificate_on = days_ago(11)
-    onboarding.save()
+    volunteers.record_onboarding_steps(coordinator.user, onboarding, police_certificate_on=days_ago(11))
     ready, waiting = selectors.proposals(coordinator.user, match, days_ago(0))
     assert [p.volunteer for p in ready] == [kari] and waiting == []
     assert str(gettext("Lives in the municipality")) in ready[0].reasons
@@ -93,7 +119,7 @@ def test_from_published_need_to_ended_match_with_feedback_from_both(
     # The match cannot start before the family consents; Kari sees only that it awaits consent.
     with pytest.raises(ValidationError):
         services.start_match(coordinator, match, starts_on=days_ago(10))
-    client.force_login(users[Role.VOLUNTEER])
+    client.force_login(kari.user)
     page = client.get(reverse("matches:match_detail", args=[match.pk])).content.decode()
     assert "Amina" not in page and "awaiting-consent" in page
 
@@ -109,7 +135,7 @@ def test_from_published_need_to_ended_match_with_feedback_from_both(
             url, {"day": days_ago(ago).isoformat(), "hours": hours, "note": "Walk in town"}
         )
         assert response.status_code == 302
-    assert selectors.match_detail(users[Role.VOLUNTEER], match.pk).hours == Decimal("5.5")
+    assert selectors.match_detail(kari.user, match.pk).hours == Decimal("5.5")
 
     # The coordinator ends the match with the family's feedback; Kari adds hers.
     services.end_match(coordinator, match, ends_on=days_ago(1), refugee_feedback="We made friends.")
