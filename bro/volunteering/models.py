@@ -119,6 +119,23 @@ class Volunteer(models.Model):
     def __str__(self):
         return f"{self.given_name} {self.family_name}"
 
+    # Labels in the user's language for pages (the fields hold codes).
+    @property
+    def language_names(self) -> str:
+        from bro.people.languages import language_name
+
+        return ", ".join(language_name(code) for code in self.languages)
+
+    @property
+    def skill_labels(self) -> str:
+        return ", ".join(str(Skill(code).label) for code in self.skills if code in Skill.values)
+
+    @property
+    def availability_labels(self) -> str:
+        return ", ".join(
+            str(Availability(code).label) for code in self.availability if code in Availability.values
+        )
+
 
 class Onboarding(models.Model):
     """A volunteer's onboarding with one organisation: each step dated when done (003:L2309: not six weeks
