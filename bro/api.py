@@ -13,6 +13,7 @@ from bro.qualification.api import router as qualification_router
 from bro.reception.api import router as reception_router
 from bro.settlement.api import router as settlement_router
 from bro.settlement.housing.api import router as housing_router
+from bro.volunteering.api import router as volunteering_router
 
 api = NinjaAPI(
     title="Bro API",
@@ -28,6 +29,7 @@ api.add_router("/reception", reception_router)
 api.add_router("/settlement", settlement_router)
 api.add_router("/housing", housing_router)
 api.add_router("/qualification", qualification_router)
+api.add_router("/volunteering", volunteering_router)
 
 
 @api.exception_handler(ValidationError)

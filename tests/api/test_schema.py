@@ -142,7 +142,7 @@ def world(_connection_stays_open, users, chain, arrive):
             "nationalities": [["SY"], ["ER", "ET"]],
             "languages": [[{"language": "ar", "is_preferred": True}, {"language": "ar"}, {"language": "ti"}]],
         },
-        record_ids=qualification_case,
+        record_ids={**qualification_case, **_volunteering_records(users, chain)},
     )
     yield _current["world"]
     _current.clear()
@@ -172,6 +172,44 @@ def _qualification_case(users, chain, person) -> dict[str, list[str]]:
         "decision_id": [str(decision.id)],
         "appeal_id": [str(appeal.id)],
     }
+
+
+def _volunteering_records(users, chain) -> dict[str, list[str]]:
+    """A need and an activity in Harstad and IMDi's grant scheme: the officer reads all three."""
+    from decimal import Decimal
+
+    from bro.core.municipalities import municipality_by_number
+    from bro.people.services import Actor
+    from bro.volunteering.grants import services as grants
+    from bro.volunteering.services import needs
+
+    harstad = municipality_by_number("5503")
+    need = needs.publish_need(
+        Actor(users[Role.MUNICIPAL_SETTLEMENT_OFFICER]),
+        chain.harstad,
+        title="Leksehjelp",
+        description="",
+        kind="homework_help",
+        municipality=harstad,
+    )
+    activity = needs.record_activity(
+        Actor(users[Role.VOLUNTEER_COORDINATOR]),
+        chain.volunteer_centre,
+        name="Språkkafé",
+        kind="language_cafe",
+        phase="settled",
+        target_sex="any",
+        municipality=harstad,
+        starts_on=timezone.localdate(),
+    )
+    scheme = grants.save_scheme(
+        Actor(users[Role.ADMINISTRATOR]),
+        chain.directorate,
+        name="Tilskudd",
+        yearly_budget=Decimal("100000"),
+        rolling=True,
+    )
+    return {"need_id": [str(need.id)], "activity_id": [str(activity.id)], "scheme_id": [str(scheme.id)]}
 
 
 def _body_fields(case) -> set[str]:

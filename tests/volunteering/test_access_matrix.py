@@ -31,6 +31,7 @@ without being added here.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 import pytest
@@ -674,3 +675,134 @@ def test_the_rules_have_allowed_and_refused_principals_for_every_write():
         R.VOLUNTEER,
         R.RECEPTION_STAFF,
     } == SEES_CAFE - HARSTAD_OVERVIEW - NATIONAL_OVERVIEW
+
+
+# --- the API (/api/volunteering/): the same rules; what the user may not read answers 404 ---------------
+
+API = "/api/volunteering"
+# Which matrix covers which part of the volunteering API: this one the needs, activities and overview.
+API_PARTS = {
+    "core": ("/public/", "/needs", "/activities", "/overview"),
+    "matches": ("/matches",),
+    "grants": ("/grants/",),
+}
+API_PUBLIC = {("GET", "/public/needs")}
+
+
+def _api_operations() -> set[tuple[str, str]]:
+    """(method, path template under /api/volunteering) of every operation in the API's own spec."""
+    from bro.api import api
+
+    return {
+        (method.upper(), path.removeprefix("/api/volunteering"))
+        for path, operations in api.get_openapi_schema()["paths"].items()
+        if path.startswith("/api/volunteering/")
+        for method in operations
+    }
+
+
+def _api_part(path: str) -> str | None:
+    return next((part for part, prefixes in API_PARTS.items() if path.startswith(prefixes)), None)
+
+
+def _json(text: str) -> str:
+    """Text as it appears in a JSON answer (non-ASCII escaped)."""
+    return json.dumps(text)[1:-1]
+
+
+def _api_cases(label: str, w: World):
+    """(method, path template, url, expected, contains, lacks) for one logged-in principal."""
+
+    def ok(allowed, success=200, refused=403):
+        return success if label in allowed else refused
+
+    need = str(w.need.pk)
+    yield (
+        "GET",
+        "/public/needs",
+        f"{API}/public/needs",
+        200,
+        [w.need.title],
+        [_json(w.hidden_need.title), KARI],
+    )
+    yield ("GET", "/needs", f"{API}/needs", ok(NEED_STAFF), [w.need.title], [KARI])
+    yield ("GET", "/needs/{need_id}", f"{API}/needs/{need}", ok(NEED_STAFF), [w.need.title], [KARI])
+    ids = {k: str(a.pk) for k, a in w.activities.items()}
+    yield (
+        "GET",
+        "/activities",
+        f"{API}/activities",
+        ok(ACTIVITY_LIST),
+        [ids[k] for k in SEES if label in SEES[k]] if label in ACTIVITY_LIST else (),
+        [ids[k] for k in SEES if label not in SEES[k]] + [KARI],
+    )
+    for key in ("cafe", "walk"):
+        activity = w.activities[key]
+        yield (
+            "GET",
+            "/activities/{activity_id}",
+            f"{API}/activities/{activity.pk}",
+            ok(SEES[key], 200, 404),
+            [_json(activity.name)],
+            [KARI],
+        )
+    sees_harstad = label in HARSTAD_OVERVIEW | NATIONAL_OVERVIEW
+    sees_tromso = label in TROMSO_OVERVIEW | NATIONAL_OVERVIEW
+    cafe, walk = (_json(w.activities[k].organisation.name) for k in ("cafe", "walk"))
+    yield (
+        "GET",
+        "/overview",
+        f"{API}/overview",
+        ok(OVERVIEW),
+        [cafe] * sees_harstad + [walk] * sees_tromso,
+        [cafe] * (label in OVERVIEW and not sees_harstad)
+        + [walk] * (label in OVERVIEW and not sees_tromso)
+        + [KARI],
+    )
+
+
+def test_every_role_gets_the_same_access_through_the_volunteering_api(world, report_line):
+    rec = Recorder()
+    for label in [*LABELS, ANONYMOUS]:
+        client = Client()
+        if label != ANONYMOUS:
+            client.force_login(world.users[label])
+        for method, path, url, expected, contains, lacks in _api_cases(label, world):
+            if label == ANONYMOUS and (method, path) not in API_PUBLIC:
+                expected, contains = 401, ()
+            rec.run(
+                label,
+                (method, path, "api"),
+                lambda c=client, m=method, u=url: c.generic(m, u),
+                expected,
+                contains=contains,
+                lacks=lacks,
+            )
+    report_line(f"volunteering API access matrix (needs, activities, overview): {rec.count} cases")
+    ours = {op for op in _api_operations() if _api_part(op[1]) == "core"}
+    exercised = {(method, path) for method, path, _kind in rec.exercised}
+    assert ours - exercised == set(), f"API operations without cases: {sorted(ours - exercised)}"
+    assert not rec.failures, f"{len(rec.failures)} of {rec.count} cases failed:\n" + "\n".join(rec.failures)
+
+
+def test_every_volunteering_api_operation_belongs_to_one_of_the_three_matrices():
+    """A new part of the API (a new path prefix) fails here until a matrix claims it."""
+    operations = _api_operations()
+    assert operations, "the volunteering API has no operations"
+    assert {path for _m, path in operations if _api_part(path) is None} == set()
+    assert {_api_part(path) for _m, path in operations} == set(API_PARTS)
+
+
+def test_every_method_the_api_matrix_does_not_test_is_refused(world):
+    client = Client()
+    client.force_login(world.users[R.VOLUNTEER_COORDINATOR])
+    cases = list(_api_cases(R.VOLUNTEER_COORDINATOR, world))
+    tested = {(method, url) for method, _path, url, *_rest in cases}
+    for url in sorted({url for _m, _p, url, *_rest in cases}):
+        for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+            if (method, url) in tested:
+                continue
+            sid = transaction.savepoint()
+            response = client.generic(method, url)
+            transaction.savepoint_rollback(sid)
+            assert response.status_code == 405, f"{method} {url}: {response.status_code}"

@@ -443,3 +443,63 @@ def test_the_rules_have_allowed_and_refused_principals_for_every_write():
     for key in APPLICATION:
         assert applicants(key) and keepers(key) and not applicants(key) & keepers(key)
     assert set(LABELS) >= set(Role.values)
+
+
+# --- the API (/api/volunteering/grants): the same rules; what the user may not read answers 404 --------
+
+
+def _api_cases(label: str, w: World):
+    """(method, path template, url, expected, contains) for one principal (None: anonymous)."""
+    api = "/api/volunteering/grants"
+    if label is None:
+        yield ("GET", "/grants/schemes", f"{api}/schemes", 401, ())
+        for scheme in w.schemes.values():
+            yield ("GET", "/grants/schemes/{scheme_id}", f"{api}/schemes/{scheme.pk}", 401, ())
+        return
+    staff = label in STAFF
+    yield (
+        "GET",
+        "/grants/schemes",
+        f"{api}/schemes",
+        200 if staff else 403,
+        [str(s.pk) for s in w.schemes.values()] if staff else (),
+    )
+    for scheme in w.schemes.values():
+        own = [w.orgs[org] for org, keepers_of in KEEPS_PROFILE.items() if label in keepers_of]
+        yield (
+            "GET",
+            "/grants/schemes/{scheme_id}",
+            f"{api}/schemes/{scheme.pk}",
+            200 if staff else 404,
+            [str(scheme.pk), *(str(o.pk) for o in own)] if staff else (),
+        )
+
+
+def test_every_role_gets_the_same_grants_access_through_the_api(world, report_line):
+    from bro.api import api
+
+    rec = Recorder()
+    for label in [*LABELS, None]:
+        client = Client()
+        if label is not None:
+            client.force_login(world.users[label])
+        for method, path, url, expected, contains in _api_cases(label, world):
+            rec.run(
+                label or ANONYMOUS,
+                method,
+                (method, path),
+                lambda c=client, m=method, u=url: c.generic(m, u),
+                expected,
+                contains=contains,
+            )
+    report_line(f"grants API access matrix: {rec.count} cases")
+    operations = {
+        (method.upper(), path.removeprefix("/api/volunteering"))
+        for path, found in api.get_openapi_schema()["paths"].items()
+        if path.startswith("/api/volunteering/grants/")
+        for method in found
+    }
+    assert operations - rec.exercised == set(), (
+        f"API operations without cases: {sorted(operations - rec.exercised)}"
+    )
+    assert not rec.failures, f"{len(rec.failures)} of {rec.count} cases failed:\n" + "\n".join(rec.failures)

@@ -206,3 +206,65 @@ def test_caseworker_sees_the_match_from_the_persons_page(client, settings, users
     page = client.get(reverse("people:person_detail", args=[family.pk])).content.decode()
     assert reverse("matches:match_detail", args=[match.pk]) in page
     assert reverse("matches:match_request", args=[family.pk]) in page
+
+
+# --- the API (/api/volunteering/matches): the same rules; a match the user may not see answers 404 -----
+
+# (method, path template) → (state, who may, the status of a success, the status of a refusal)
+API_ENDPOINTS = {
+    ("GET", "/matches"): ("active", LIST_OPENERS, 200, 403),
+    ("GET", "/matches/{match_id}"): ("active", SEE_MATCH, 200, 404),
+}
+
+
+def _api_url(path: str, match) -> str:
+    return "/api/volunteering" + path.replace("{match_id}", str(match.pk))
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+@pytest.mark.parametrize("operation", API_ENDPOINTS, ids=lambda op: f"{op[0]} {op[1]}")
+def test_every_matches_api_operation_for_every_viewer(
+    operation, viewer, client, viewers, family, volunteer, make_match, caseworker, coordinator
+):
+    state, allowed, success, refused = API_ENDPOINTS[operation]
+    match = _match_in(state, family, volunteer, make_match, caseworker, coordinator)
+    user = viewers[viewer]
+    if user is not None:
+        client.force_login(user)
+    response = client.generic(operation[0], _api_url(operation[1], match))
+    expected = 401 if user is None else success if viewer in allowed else refused
+    assert response.status_code == expected, response.content.decode()[:2000]
+    if response.status_code == 200:
+        text = response.content.decode()
+        assert (str(match.pk) in text) == (viewer in SEE_MATCH)
+        for secret in NOT_SHARED if viewer not in CASEWORKERS_READ else ():
+            assert secret not in text, secret
+
+
+def test_matrix_covers_every_matches_api_operation():
+    from bro.api import api
+
+    operations = {
+        (method.upper(), path.removeprefix("/api/volunteering"))
+        for path, found in api.get_openapi_schema()["paths"].items()
+        if path.startswith("/api/volunteering/matches")
+        for method in found
+    }
+    assert operations == set(API_ENDPOINTS)
+
+
+def test_through_the_api_the_volunteer_sees_only_what_was_consented_and_nothing_after_withdrawal(
+    client, users, family, volunteer, make_match, caseworker, coordinator
+):
+    match = _match_in("active", family, volunteer, make_match, caseworker, coordinator)
+    client.force_login(users[R.VOLUNTEER])
+    url = _api_url("/matches/{match_id}", match)
+    person = client.get(url).json()["person"]
+    assert person["given_name"] == "Amina" and person["languages"] == ["ar"]
+    assert person["family_name"] == "" and person["phone"] == "" and person["email"] == ""
+    assert sorted(person["fields"]) == ["given_name", "languages", "need"]
+
+    services.withdraw_consent(caseworker, match)
+    person = client.get(url).json()["person"]
+    assert person["awaiting_consent"] and person["given_name"] == "" and person["languages"] == []
+    assert [row["person"]["given_name"] for row in client.get("/api/volunteering/matches").json()] == [""]
