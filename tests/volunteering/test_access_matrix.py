@@ -711,7 +711,7 @@ def _json(text: str) -> str:
 
 
 def _api_cases(label: str, w: World):
-    """(method, path template, url, expected, contains, lacks) for one logged-in principal."""
+    """(method, path template, url, JSON body, expected, contains, lacks) for one logged-in principal."""
 
     def ok(allowed, success=200, refused=403):
         return success if label in allowed else refused
@@ -721,17 +721,38 @@ def _api_cases(label: str, w: World):
         "GET",
         "/public/needs",
         f"{API}/public/needs",
+        None,
         200,
         [w.need.title],
         [_json(w.hidden_need.title), KARI],
     )
-    yield ("GET", "/needs", f"{API}/needs", ok(NEED_STAFF), [w.need.title], [KARI])
-    yield ("GET", "/needs/{need_id}", f"{API}/needs/{need}", ok(NEED_STAFF), [w.need.title], [KARI])
+    yield ("GET", "/needs", f"{API}/needs", None, ok(NEED_STAFF), [w.need.title], [KARI])
+    yield ("GET", "/needs/{need_id}", f"{API}/needs/{need}", None, ok(NEED_STAFF), [w.need.title], [KARI])
+    yield (
+        "POST",
+        "/needs/{need_id}/status",
+        f"{API}/needs/{need}/status",
+        {"status": "closed"},
+        ok(HARSTAD_PUBLISHERS),
+        (),
+        (),
+    )
+    coordinated = w.orgs[COORDINATED_ORG.get(label, "volunteer_centre")]
+    yield (
+        "POST",
+        "/needs/{need_id}/answers",
+        f"{API}/needs/{need}/answers",
+        {"organisation_id": str(coordinated.pk), "message": "Vi kan stille med to på tirsdager"},
+        ok(ANSWERERS, 201),
+        (),
+        (),
+    )
     ids = {k: str(a.pk) for k, a in w.activities.items()}
     yield (
         "GET",
         "/activities",
         f"{API}/activities",
+        None,
         ok(ACTIVITY_LIST),
         [ids[k] for k in SEES if label in SEES[k]] if label in ACTIVITY_LIST else (),
         [ids[k] for k in SEES if label not in SEES[k]] + [KARI],
@@ -742,6 +763,7 @@ def _api_cases(label: str, w: World):
             "GET",
             "/activities/{activity_id}",
             f"{API}/activities/{activity.pk}",
+            None,
             ok(SEES[key], 200, 404),
             [_json(activity.name)],
             [KARI],
@@ -753,6 +775,7 @@ def _api_cases(label: str, w: World):
         "GET",
         "/overview",
         f"{API}/overview",
+        None,
         ok(OVERVIEW),
         [cafe] * sees_harstad + [walk] * sees_tromso,
         [cafe] * (label in OVERVIEW and not sees_harstad)
@@ -761,19 +784,25 @@ def _api_cases(label: str, w: World):
     )
 
 
+def _api_request(client, method, url, data):
+    if data is None:
+        return client.generic(method, url)
+    return client.generic(method, url, json.dumps(data), content_type="application/json")
+
+
 def test_every_role_gets_the_same_access_through_the_volunteering_api(world, report_line):
     rec = Recorder()
     for label in [*LABELS, ANONYMOUS]:
         client = Client()
         if label != ANONYMOUS:
             client.force_login(world.users[label])
-        for method, path, url, expected, contains, lacks in _api_cases(label, world):
+        for method, path, url, data, expected, contains, lacks in _api_cases(label, world):
             if label == ANONYMOUS and (method, path) not in API_PUBLIC:
                 expected, contains = 401, ()
             rec.run(
                 label,
                 (method, path, "api"),
-                lambda c=client, m=method, u=url: c.generic(m, u),
+                lambda c=client, m=method, u=url, d=data: _api_request(c, m, u, d),
                 expected,
                 contains=contains,
                 lacks=lacks,

@@ -4,6 +4,7 @@ issue 6), reads that are logged, and input the spec refuses (422) without a trac
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 import pytest
@@ -14,7 +15,7 @@ from bro.core.municipalities import municipality_by_number
 from bro.core.roles import Role
 from bro.people.services import Actor
 from bro.volunteering.grants import services as grant_services
-from bro.volunteering.models import Activity, Need
+from bro.volunteering.models import Activity, Need, NeedResponse
 from bro.volunteering.services import needs as need_services
 from tests.conftest import days_ago
 from tests.volunteering.grants.test_grants import years_ago
@@ -183,3 +184,45 @@ def test_an_unknown_or_malformed_id_answers_404_or_422_and_changes_nothing(clien
         assert client.get(f"{API}/{path}/00000000-0000-0000-0000-000000000000").status_code == 404
         assert client.get(f"{API}/{path}/not-a-uuid").status_code == 422
     assert AuditEntry.objects.exclude(action__in=[AuditAction.READ, AuditAction.LIST]).count() == before
+
+
+def _post(client, url, body, **extra):
+    return client.post(url, json.dumps(body), content_type="application/json", **extra)
+
+
+def test_the_publisher_closes_a_need_and_an_unknown_status_changes_nothing(client, users, needs):
+    shown, _hidden, _closed = needs
+    client.force_login(users[Role.MUNICIPAL_SETTLEMENT_OFFICER])
+    refused = _post(client, f"{API}/needs/{shown.pk}/status", {"status": "gone"})
+    assert refused.status_code == 422 and [e["field"] for e in refused.json()["detail"]] == ["status"]
+    assert Need.objects.get(pk=shown.pk).status == Need.Status.OPEN
+    closed = _post(client, f"{API}/needs/{shown.pk}/status", {"status": "closed"})
+    assert closed.status_code == 200 and closed.json()["status"] == "closed"
+    assert Need.objects.get(pk=shown.pk).status == Need.Status.CLOSED
+    assert AuditEntry.objects.filter(object_id=str(shown.pk), action=AuditAction.UPDATE).exists()
+
+
+def test_an_answer_with_a_phone_number_or_for_someone_elses_organisation_is_refused_and_saves_nothing(
+    client, users, chain, needs
+):
+    shown, _hidden, closed = needs
+    client.force_login(users[Role.VOLUNTEER_COORDINATOR])
+    url = f"{API}/needs/{shown.pk}/answers"
+    own = str(chain.volunteer_centre.pk)
+    cases = [
+        ({"organisation_id": own, "message": "Ring 912 34 567"}, "message", "Remove the phone number"),
+        ({"organisation_id": str(chain.volunteer_org.pk), "message": "Vi kan"}, "organisation_id", "Choose"),
+    ]
+    for body, field, wording in cases:
+        refused = _post(client, url, body, HTTP_ACCEPT_LANGUAGE="en")
+        assert refused.status_code == 422, refused.content
+        (error,) = refused.json()["detail"]
+        assert error["field"] == field and error["message"].startswith(wording)
+    not_open = _post(
+        client, f"{API}/needs/{closed.pk}/answers", {"organisation_id": own, "message": "Vi kan"}
+    )
+    assert not_open.status_code == 422
+    assert not NeedResponse.objects.exists()
+    answered = _post(client, url, {"organisation_id": own, "message": "To på tirsdager"})
+    assert answered.status_code == 201 and answered.json()["organisation_id"] == own
+    assert NeedResponse.objects.get().message == "To på tirsdager"

@@ -9,10 +9,11 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
-from bro.core.api import error_responses
-from bro.volunteering.matches import selectors
+from bro.core.api import IsoDate, Text, error_responses
+from bro.people.services import Actor
+from bro.volunteering.matches import permissions, selectors, services
 
 router = Router()
 
@@ -123,3 +124,24 @@ def get_match(request, match_id: uuid.UUID):
         is_own=view.is_own,
         is_coordinator=view.is_coordinator,
     )
+
+
+class VolunteeringCheckInIn(Schema):
+    day: IsoDate = Field(..., description="The day you met; within the match, not in the future")
+    hours: Decimal = Field(..., gt=0, le=99, max_digits=3, decimal_places=1, description="At most a day")
+    note: Text = Field("", max_length=300)
+
+
+@router.post(
+    "/matches/{match_id}/check-ins",
+    response={201: VolunteeringCheckInOut, **error_responses(400, 401, 403, 404, 422)},
+    summary="The match's own volunteer logs a meeting and its hours",
+)
+def log_check_in(request, match_id: uuid.UUID, payload: VolunteeringCheckInIn):
+    match = selectors.match_or_404(match_id)
+    if not permissions.can_view(request.user, match):
+        raise Http404
+    row = services.log_check_in(
+        Actor(request.user, channel="api"), match, day=payload.day, hours=payload.hours, note=payload.note
+    )
+    return Status(201, {"date": row.date, "hours": row.hours, "note": row.note})

@@ -6,16 +6,17 @@ import datetime
 import uuid
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
-from bro.core.api import error_responses
+from bro.core.api import Text, error_responses
 from bro.volunteering import overview as civil_overview
 from bro.volunteering import permissions
 from bro.volunteering.models import Activity, ActivityKind, Need
 from bro.volunteering.selectors import needs as selectors
+from bro.volunteering.services import needs as services
 
 router = Router()
 
@@ -205,22 +206,82 @@ def list_needs(
 )
 def get_need(request, need_id: uuid.UUID):
     _staff_or_403(request)
-    need = selectors.need_or_404(need_id)
+    return _need_detail(request, selectors.need_or_404(need_id))
+
+
+class VolunteeringNeedStatusIn(Schema):
+    status: Need.Status
+
+
+class VolunteeringNeedAnswerIn(Schema):
+    organisation_id: uuid.UUID = Field(..., description="A volunteer organisation or centre you coordinate")
+    message: Text = Field(..., max_length=5000, description="What you can do; no personal data")
+    activity_id: uuid.UUID | None = Field(None, description="An activity of that organisation you plan")
+
+
+def _refuse(field_name: str, code: str):
+    """Refuse with the services' own wording (422, nothing saved)."""
+    raise ValidationError({field_name: ValidationError(services.ERRORS[code], code=code)})
+
+
+def _need_detail(request, need: Need) -> dict:
     answers = selectors.need_answers(need)
     return _staff_need(
         need,
         len(answers),
         can_manage=permissions.can_manage_need(request.user, need),
-        answers=[
-            {
-                "organisation_id": a.organisation_id,
-                "organisation": a.organisation.name,
-                "message": a.message,
-                "activity_id": a.activity_id,
-            }
-            for a in answers
-        ],
+        answers=[_answer(a) for a in answers],
     )
+
+
+def _answer(answer) -> dict:
+    return {
+        "organisation_id": answer.organisation_id,
+        "organisation": answer.organisation.name,
+        "message": answer.message,
+        "activity_id": answer.activity_id,
+    }
+
+
+@router.post(
+    "/needs/{need_id}/status",
+    response={200: VolunteeringNeedOut, **error_responses(400, 401, 403, 404, 422)},
+    summary="Close a need, mark it filled or open it again (its publisher's staff)",
+)
+def set_need_status(request, need_id: uuid.UUID, payload: VolunteeringNeedStatusIn):
+    need = selectors.need_or_404(need_id)
+    if not permissions.can_manage_need(request.user, need):
+        raise PermissionDenied
+    services.set_need_status(services.Actor(request.user, channel="api"), need, payload.status)
+    return _need_detail(request, selectors.need_or_404(need_id))
+
+
+@router.post(
+    "/needs/{need_id}/answers",
+    response={201: VolunteeringNeedAnswerOut, **error_responses(400, 401, 403, 404, 422)},
+    summary="Answer a need for your organisation; answering again replaces the answer (003:L1045)",
+)
+def answer_need(request, need_id: uuid.UUID, payload: VolunteeringNeedAnswerIn):
+    need = selectors.need_or_404(need_id)
+    answering = {o.id: o for o in permissions.answering_organisations(request.user)}
+    if not answering:
+        raise PermissionDenied
+    organisation = answering.get(payload.organisation_id)
+    if organisation is None:
+        _refuse("organisation_id", "unknown_choice")
+    activity = None
+    if payload.activity_id is not None:
+        activity = Activity.objects.filter(pk=payload.activity_id, organisation=organisation).first()
+        if activity is None:
+            _refuse("activity_id", "not_your_activity")
+    answer = services.answer_need(
+        services.Actor(request.user, channel="api"),
+        need,
+        organisation,
+        message=payload.message,
+        activity=activity,
+    )
+    return Status(201, _answer(answer))
 
 
 def _activity(activity: Activity) -> dict:

@@ -11,11 +11,14 @@ a volunteer sees exactly the consented fields of the refugee.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.urls import reverse
 
 from bro.core.roles import Role
 from bro.volunteering.matches import services
+from bro.volunteering.matches.models import CheckIn
 from bro.volunteering.models import Onboarding
 from tests.conftest import days_ago, make_user
 
@@ -210,11 +213,14 @@ def test_caseworker_sees_the_match_from_the_persons_page(client, settings, users
 
 # --- the API (/api/volunteering/matches): the same rules; a match the user may not see answers 404 -----
 
-# (method, path template) → (state, who may, the status of a success, the status of a refusal)
+# (method, path template) → (state, who may, the status of a success, the status of a refusal; None: 403 to
+# those who see the match, 404 to the others)
 API_ENDPOINTS = {
     ("GET", "/matches"): ("active", LIST_OPENERS, 200, 403),
     ("GET", "/matches/{match_id}"): ("active", SEE_MATCH, 200, 404),
+    ("POST", "/matches/{match_id}/check-ins"): ("active", OWN_VOLUNTEER, 201, None),
 }
+API_BODIES = {"/matches/{match_id}/check-ins": {"day": days_ago(0).isoformat(), "hours": "2", "note": "Kino"}}
 
 
 def _api_url(path: str, match) -> str:
@@ -231,8 +237,17 @@ def test_every_matches_api_operation_for_every_viewer(
     user = viewers[viewer]
     if user is not None:
         client.force_login(user)
-    response = client.generic(operation[0], _api_url(operation[1], match))
+    body = API_BODIES.get(operation[1])
+    before = CheckIn.objects.count()
+    url = _api_url(operation[1], match)
+    if body is None:
+        response = client.generic(operation[0], url)
+    else:
+        response = client.post(url, json.dumps(body), content_type="application/json")
+    if refused is None:
+        refused = 403 if viewer in SEE_MATCH else 404
     expected = 401 if user is None else success if viewer in allowed else refused
+    assert CheckIn.objects.count() == before + (expected == 201)
     assert response.status_code == expected, response.content.decode()[:2000]
     if response.status_code == 200:
         text = response.content.decode()
@@ -268,3 +283,21 @@ def test_through_the_api_the_volunteer_sees_only_what_was_consented_and_nothing_
     person = client.get(url).json()["person"]
     assert person["awaiting_consent"] and person["given_name"] == "" and person["languages"] == []
     assert [row["person"]["given_name"] for row in client.get("/api/volunteering/matches").json()] == [""]
+
+
+def test_a_check_in_through_the_api_outside_the_match_or_after_withdrawal_is_refused_and_saves_nothing(
+    client, users, family, volunteer, make_match, caseworker, coordinator
+):
+    match = _match_in("active", family, volunteer, make_match, caseworker, coordinator)
+    client.force_login(users[R.VOLUNTEER])
+    url = _api_url("/matches/{match_id}/check-ins", match)
+
+    def post(body):
+        return client.post(url, json.dumps(body), content_type="application/json")
+
+    before_start = post({"day": days_ago(30).isoformat(), "hours": "2"})
+    assert before_start.status_code == 422 and before_start.json()["detail"][0]["field"] == "day"
+    assert post({"day": days_ago(1).isoformat(), "hours": "0"}).status_code == 422
+    services.withdraw_consent(caseworker, match)
+    assert post({"day": days_ago(1).isoformat(), "hours": "2"}).status_code == 422
+    assert not CheckIn.objects.filter(match=match).exists()
