@@ -682,7 +682,7 @@ def test_the_rules_have_allowed_and_refused_principals_for_every_write():
 API = "/api/volunteering"
 # Which matrix covers which part of the volunteering API: this one the needs, activities and overview.
 API_PARTS = {
-    "core": ("/public/", "/needs", "/activities", "/overview"),
+    "core": ("/public/", "/needs", "/activities", "/overview", "/me"),
     "matches": ("/matches",),
     "grants": ("/grants/",),
 }
@@ -768,6 +768,16 @@ def _api_cases(label: str, w: World):
             [_json(activity.name)],
             [KARI],
         )
+    own = {R.VOLUNTEER: w.kari, OTHER_VOLUNTEER: w.ola}.get(label)
+    yield (
+        "GET",
+        "/me",
+        f"{API}/me",
+        None,
+        ok(SIGNED_UP, 200, 404),
+        [str(own.pk)] + [str(w.offer.pk)] * (label == R.VOLUNTEER) if own else (),
+        [KARI] * (label != R.VOLUNTEER),
+    )
     sees_harstad = label in HARSTAD_OVERVIEW | NATIONAL_OVERVIEW
     sees_tromso = label in TROMSO_OVERVIEW | NATIONAL_OVERVIEW
     cafe, walk = (_json(w.activities[k].organisation.name) for k in ("cafe", "walk"))

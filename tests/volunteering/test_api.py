@@ -17,6 +17,7 @@ from bro.people.services import Actor
 from bro.volunteering.grants import services as grant_services
 from bro.volunteering.models import Activity, Need, NeedResponse
 from bro.volunteering.services import needs as need_services
+from bro.volunteering.services import volunteers as volunteer_services
 from tests.conftest import days_ago
 from tests.volunteering.grants.test_grants import years_ago
 
@@ -226,3 +227,27 @@ def test_an_answer_with_a_phone_number_or_for_someone_elses_organisation_is_refu
     answered = _post(client, url, {"organisation_id": own, "message": "To på tirsdager"})
     assert answered.status_code == 201 and answered.json()["organisation_id"] == own
     assert NeedResponse.objects.get().message == "To på tirsdager"
+
+
+def test_my_volunteering_shows_what_each_activity_still_needs_and_is_404_without_a_sign_up(
+    client, users, chain, make_volunteer
+):
+    volunteer = make_volunteer(user=users[Role.VOLUNTEER], family_name="Haugland")
+    coordinator = users[Role.VOLUNTEER_COORDINATOR]
+    onboarding = volunteer_services.start_onboarding(coordinator, volunteer, chain.volunteer_centre)
+    volunteer_services.record_onboarding_steps(
+        coordinator, onboarding, information_meeting_on=days_ago(5), commitment_signed_on=days_ago(5)
+    )
+    adults = _activity(chain.volunteer_centre, "Språkkafé for voksne")
+    children = _activity(chain.volunteer_centre, "Leksehjelp for barn")
+    Activity.objects.filter(pk=children.pk).update(involves_children=True)
+    client.force_login(users[Role.VOLUNTEER])
+    me = client.get(f"{API}/me")
+    assert me.status_code == 200
+    assert me.json()["family_name"] == "Haugland"
+    (centre,) = me.json()["onboardings"]
+    missing = {a["id"]: a["missing_steps"] for a in centre["activities"]}
+    assert missing == {str(adults.pk): [], str(children.pk): ["police_certificate"]}
+    assert AuditEntry.objects.filter(object_id=str(volunteer.pk), action=AuditAction.READ).exists()
+    client.force_login(coordinator)
+    assert client.get(f"{API}/me").status_code == 404

@@ -7,16 +7,17 @@ Open public needs are read without login. What the user may not read answers 404
 bad input answers 422 with the services' wording and changes nothing. A match shows only the fields of the
 refugee the viewer may see (the page's selector).
 
-Writes so far: a need's status, an organisation's answer to a need, a volunteer's check-in. Sign-up,
-onboarding, activities, the rest of the matches and grant applications are on the pages only for now;
+Reads also My volunteering. Writes so far: a need's status, an organisation's answer to a need, a
+volunteer's check-in. Sign-up, onboarding, activities, the rest of the matches and grant applications are on the pages only for now;
 grant attachments stay page-only.
 """
 
 from ninja import Router
 
-from bro.volunteering.api import grants, matches, needs
+from bro.volunteering.api import grants, matches, needs, volunteers
 
 router = Router(tags=["volunteering"])
 router.add_router("", needs.router)
+router.add_router("", volunteers.router)
 router.add_router("", matches.router)
 router.add_router("", grants.router)
