@@ -41,7 +41,7 @@ from django.urls import reverse
 
 from bro.core.models import AuditAction, AuditEntry, Membership, User
 from bro.core.municipalities import municipality_by_number
-from bro.core.roles import OrganisationKind, Role
+from bro.core.roles import Role
 from bro.people.services import Actor
 from bro.volunteering.models import (
     Activity,
@@ -54,16 +54,19 @@ from bro.volunteering.models import (
 )
 from bro.volunteering.services import needs as need_services
 from bro.volunteering.services import volunteers as volunteer_services
-from tests.conftest import days_ago, make_org, make_user
+from tests.conftest import days_ago
+from tests.volunteering.principals import (
+    ANONYMOUS,
+    COORDINATOR_ELSEWHERE,
+    MUNICIPAL_COORDINATOR,
+    OTHER_VOLUNTEER,
+    STAFF_ELSEWHERE,
+    extra_principals,
+)
 
 pytestmark = pytest.mark.django_db
 
 R = Role
-OTHER_VOLUNTEER = "second volunteer"
-COORDINATOR_ELSEWHERE = "coordinator elsewhere"
-MUNICIPAL_COORDINATOR = "municipal coordinator"
-STAFF_ELSEWHERE = "settlement officer elsewhere"
-ANONYMOUS = "anonymous"
 KARI = "Haugland"  # the family name of the volunteer Kari: personal data, shown only where the rules say
 LABELS = [*Role.values, OTHER_VOLUNTEER, COORDINATOR_ELSEWHERE, MUNICIPAL_COORDINATOR, STAFF_ELSEWHERE]
 
@@ -141,13 +144,8 @@ class World:
 @pytest.fixture
 def world(chain, users, make_volunteer):
     harstad, tromso = municipality_by_number("5503"), municipality_by_number("5501")
-    tromso_centre = make_org(OrganisationKind.VOLUNTEER_CENTRE, "Tromsø frivilligsentral", "5501")
-    found = dict(users)
-    ola_user = make_user("volunteer2", tromso_centre, R.VOLUNTEER)
-    found[OTHER_VOLUNTEER] = ola_user
-    found[COORDINATOR_ELSEWHERE] = make_user("coordinator-tromso", tromso_centre, R.VOLUNTEER_COORDINATOR)
-    found[MUNICIPAL_COORDINATOR] = make_user("coordinator-harstad", chain.harstad, R.VOLUNTEER_COORDINATOR)
-    found[STAFF_ELSEWHERE] = make_user("tromso", chain.tromso, R.MUNICIPAL_SETTLEMENT_OFFICER)
+    found, tromso_centre = extra_principals(chain, users)
+    ola_user = found[OTHER_VOLUNTEER]
     orgs = {
         "harstad": chain.harstad,
         "tromso": chain.tromso,

@@ -2,6 +2,7 @@
 
 import uuid
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -93,8 +94,6 @@ def match_consent(request, match_id: uuid.UUID):
 @login_required
 @require_POST
 def match_withdraw(request, match_id: uuid.UUID):
-    from django import forms
-
     return _action(
         request,
         match_id,

@@ -33,7 +33,7 @@ from django.test import Client
 from django.urls import reverse
 
 from bro.core.models import AuditAction, AuditEntry, Organisation
-from bro.core.roles import OrganisationKind, Role
+from bro.core.roles import Role
 from bro.people.services import Actor
 from bro.volunteering.grants import services
 from bro.volunteering.grants.models import (
@@ -45,16 +45,19 @@ from bro.volunteering.grants.models import (
     GrantScheme,
 )
 from bro.volunteering.models import CivilSocietyProfile
-from tests.conftest import days_ago, make_org, make_user
+from tests.conftest import days_ago
+from tests.volunteering.principals import (
+    ANONYMOUS,
+    COORDINATOR_ELSEWHERE,
+    MUNICIPAL_COORDINATOR,
+    OTHER_VOLUNTEER,
+    STAFF_ELSEWHERE,
+    extra_principals,
+)
 
 pytestmark = pytest.mark.django_db
 
 R = Role
-OTHER_VOLUNTEER = "second volunteer"
-COORDINATOR_ELSEWHERE = "coordinator elsewhere"
-MUNICIPAL_COORDINATOR = "municipal coordinator"
-STAFF_ELSEWHERE = "settlement officer elsewhere"
-ANONYMOUS = "anonymous"
 LABELS = [*Role.values, OTHER_VOLUNTEER, COORDINATOR_ELSEWHERE, MUNICIPAL_COORDINATOR, STAFF_ELSEWHERE]
 PDF = b"%PDF-1.7\n%\xe2\xe3\n1 0 obj\n"
 
@@ -119,14 +122,9 @@ class World:
 @pytest.fixture
 def world(chain, users, make_volunteer, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    tromso_centre = make_org(OrganisationKind.VOLUNTEER_CENTRE, "Tromsø frivilligsentral", "5501")
-    found = dict(users)
-    found[OTHER_VOLUNTEER] = make_user("volunteer2", tromso_centre, R.VOLUNTEER)
+    found, tromso_centre = extra_principals(chain, users)
     make_volunteer(user=found[OTHER_VOLUNTEER], given_name="Ola", email="ola@example.no")
     make_volunteer(user=users[R.VOLUNTEER], given_name="Kari")
-    found[COORDINATOR_ELSEWHERE] = make_user("coordinator-tromso", tromso_centre, R.VOLUNTEER_COORDINATOR)
-    found[MUNICIPAL_COORDINATOR] = make_user("coordinator-harstad", chain.harstad, R.VOLUNTEER_COORDINATOR)
-    found[STAFF_ELSEWHERE] = make_user("tromso", chain.tromso, R.MUNICIPAL_SETTLEMENT_OFFICER)
     orgs = {
         "directorate": chain.directorate,
         "harstad": chain.harstad,
