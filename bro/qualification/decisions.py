@@ -42,6 +42,7 @@ from bro.qualification.models import (
 from bro.qualification.pdf import render_pdf
 from bro.qualification.selectors import current_plan
 from bro.qualification.services import Actor
+from bro.qualification.services.common import check_past, log_change
 
 __all__ = ["Actor"]
 
@@ -132,19 +133,6 @@ class Errors(case_services.Errors):
             )
 
 
-def _log(actor: Actor, obj, participant: Participant, *, action, before=None, after=None, summary=""):
-    audit.record(
-        user=actor.user,
-        organisation=participant.municipality,
-        action=action,
-        obj=obj,
-        person_id=participant.person_id,
-        changes=audit.diff(before or {}, after or {}),
-        summary=summary,
-        channel=actor.channel,
-    )
-
-
 def _log_read(user: User, obj, participant: Participant, *, summary: str, channel: str, object_type=""):
     access = policy.access_to_person(user, participant.person)
     audit.record(
@@ -161,11 +149,8 @@ def _log_read(user: User, obj, participant: Participant, *, summary: str, channe
 
 def _check_dates(errors: Errors, participant: Participant, **days: datetime.date | None) -> None:
     """Days on which something happened: not in the future and not before settlement."""
-    today = timezone.localdate()
     for name, day in days.items():
-        if day is not None and day > today:
-            errors.add(name, "date_in_future")
-    _check_not_before_settlement(errors, participant, **days)
+        check_past(errors, name, day, participant)
 
 
 def _check_not_before_settlement(errors: Errors, participant: Participant, **days) -> None:
@@ -253,7 +238,7 @@ def create_decision(
     )
     decision.letter_pdf = render_letter(decision)
     decision.save()
-    _log(
+    log_change(
         actor,
         decision,
         participant,
@@ -323,7 +308,7 @@ def record_appeal(actor: Actor, decision: Decision, *, received_on: datetime.dat
         decision=decision, received_on=received_on, grounds=grounds.strip(), recorded_by=actor.user
     )
     late = appeal_is_late(decision.decided_on, received_on)
-    _log(
+    log_change(
         actor,
         appeal,
         participant,
@@ -355,7 +340,7 @@ def record_appeal_outcome(
     appeal.outcome_on = outcome_on
     appeal.outcome_note = (note or "").strip()
     appeal.save(update_fields=["outcome", "outcome_on", "outcome_note"])
-    _log(
+    log_change(
         actor,
         appeal,
         participant,

@@ -26,9 +26,9 @@ from bro.qualification.models import (
 )
 from bro.qualification.services.common import (
     Errors,
-    _check_past,
     _fail,
-    _log,
+    check_past,
+    log_change,
     mapping_completed_on,
     person_facts,
     require_manage,
@@ -88,7 +88,7 @@ def open_case(
         created_by=actor.user,
     )
     CompetenceMapping.objects.create(participant=participant, updated_by=actor.user)
-    _log(
+    log_change(
         actor,
         participant,
         participant,
@@ -110,7 +110,7 @@ def _end_on_move(actor: Actor, earlier: Participant, moved_on: datetime.date) ->
     earlier.ended_on = max(moved_on, earlier.programme_start or moved_on)
     earlier.end_reason = EndReason.MOVED
     earlier.save(update_fields=["ended_on", "end_reason"])
-    _log(
+    log_change(
         actor,
         earlier,
         earlier,
@@ -170,7 +170,7 @@ def assign(
     participant.save(update_fields=["adviser", "adult_education"])
     if adult_education is not None:
         _share_with_adult_education(actor, participant, adult_education)
-    _log(
+    log_change(
         actor,
         participant,
         participant,
@@ -198,7 +198,7 @@ def start_programme(
         errors.add("__all__", "no_programme_right")
     if mapping_completed_on(participant) is None:
         errors.add("__all__", "plan_before_mapping")
-    _check_past(errors, "on", on, participant)
+    check_past(errors, "on", on, participant)
     deadline = rules.programme_start_deadline(participant.settlement_date)
     late_days = (on - deadline.due).days
     if late_days > 0 and not delay_cause:
@@ -220,7 +220,7 @@ def start_programme(
     person = participant.person
     if person.current_phase == Phase.SETTLED:
         people_services.record_transition(actor, person, phase=Phase.IN_PROGRAMME, on=on)
-    _log(
+    log_change(
         actor,
         participant,
         participant,
@@ -253,7 +253,7 @@ def record_deviation(
             "recorded_by": actor.user,
         },
     )
-    _log(
+    log_change(
         actor,
         deviation,
         participant,
@@ -278,7 +278,7 @@ def end_programme(actor: Actor, participant: Participant, *, on: datetime.date, 
     errors = Errors()
     if reason not in EndReason.values:
         errors.add("reason", "end_reason_required")
-    _check_past(errors, "on", on, participant)
+    check_past(errors, "on", on, participant)
     if participant.programme_start and on < participant.programme_start:
         errors.add("on", "end_before_start")
     errors.raise_if_any()
@@ -294,7 +294,7 @@ def end_programme(actor: Actor, participant: Participant, *, on: datetime.date, 
             on=on,
             outcome=_FINISH_OUTCOME.get(reason, FinishOutcome.OTHER),
         )
-    _log(
+    log_change(
         actor,
         participant,
         participant,
@@ -327,7 +327,7 @@ def record_one_year_status(
         errors.add("__all__", "not_ended")
     elif recorded_on < rules.add_months(participant.ended_on, 12):
         errors.add("recorded_on", "one_year_too_early")
-    _check_past(errors, "recorded_on", recorded_on)
+    check_past(errors, "recorded_on", recorded_on)
     in_work = status in (OneYearStatus.WORK, OneYearStatus.WORK_AND_EDUCATION)
     if in_work and weekly_work_hours is None:
         errors.add("weekly_work_hours", "work_hours_required")
@@ -343,7 +343,7 @@ def record_one_year_status(
     participant.save(update_fields=["one_year_status", "one_year_weekly_work_hours", "one_year_recorded_on"])
     if first_time and participant.municipality.municipality_id:
         _feed_matching_history(participant, status != OneYearStatus.OTHER)
-    _log(
+    log_change(
         actor,
         participant,
         participant,

@@ -36,7 +36,7 @@ def _fail(field_name: str, code: str):
     raise ValidationError({field_name: ValidationError(ERRORS[code], code=code)})
 
 
-def _log(actor: Actor, obj, participant: Participant, *, action, before=None, after=None, summary=""):
+def log_change(actor: Actor, obj, participant: Participant, *, action, before=None, after=None, summary=""):
     audit.record(
         user=actor.user,
         organisation=participant.municipality,
@@ -56,7 +56,7 @@ def require_manage(actor: Actor, participant: Participant) -> None:
         _fail("__all__", "case_ended")
 
 
-def _check_past(errors: Errors, name: str, day: datetime.date | None, participant: Participant | None = None):
+def check_past(errors: Errors, name: str, day: datetime.date | None, participant: Participant | None = None):
     if day is None:
         return
     if day > timezone.localdate():

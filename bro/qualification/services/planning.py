@@ -22,7 +22,13 @@ from bro.qualification.models import (
     PlanVersion,
     WorkExperience,
 )
-from bro.qualification.services.common import Errors, _check_past, _log, mapping_completed_on, require_manage
+from bro.qualification.services.common import (
+    Errors,
+    check_past,
+    log_change,
+    mapping_completed_on,
+    require_manage,
+)
 
 # --- competence mapping and goals --------------------------------------------------------------------------
 
@@ -70,8 +76,8 @@ def save_mapping(actor: Actor, participant: Participant, data: MappingInput) -> 
     """Record the competence mapping: education, work, skills, Norwegian level, health with consent."""
     require_manage(actor, participant)
     errors = Errors()
-    _check_past(errors, "completed_on", data.completed_on, participant)
-    _check_past(errors, "health_consent_on", data.health_consent_on)
+    check_past(errors, "completed_on", data.completed_on, participant)
+    check_past(errors, "health_consent_on", data.health_consent_on)
     if data.health_limitations.strip() and data.health_consent_on is None:
         errors.add("health_limitations", "health_needs_consent")
     for i, entry in enumerate(data.education):
@@ -115,7 +121,7 @@ def save_mapping(actor: Actor, participant: Participant, data: MappingInput) -> 
     # Health limitations are logged as changed, never with their content.
     for key in ("health_limitations",):
         before[key], after[key] = bool(before[key]), bool(after[key])
-    _log(actor, mapping, participant, action=AuditAction.UPDATE, before=before, after=after)
+    log_change(actor, mapping, participant, action=AuditAction.UPDATE, before=before, after=after)
     return mapping
 
 
@@ -145,7 +151,7 @@ def set_goals(
 ) -> Participant:
     require_manage(actor, participant)
     errors = Errors()
-    _check_past(errors, "integration_contract_signed", integration_contract_signed, participant)
+    check_past(errors, "integration_contract_signed", integration_contract_signed, participant)
     errors.raise_if_any()
     fields = ["final_goal", "final_goal_text", "norwegian_goal", "integration_contract_signed"]
     values = [final_goal, final_goal_text.strip(), norwegian_goal, integration_contract_signed]
@@ -156,7 +162,7 @@ def set_goals(
     for name, value in zip(fields, values, strict=True):
         setattr(participant, name, value)
     participant.save(update_fields=fields)
-    _log(
+    log_change(
         actor,
         participant,
         participant,
@@ -248,7 +254,7 @@ def save_plan(
             row.key = _uuid_or_none(m.key)
         rows.append(row)
     Measure.objects.bulk_create(rows)
-    _log(
+    log_change(
         actor,
         plan,
         participant,
